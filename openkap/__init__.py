@@ -1,0 +1,1 @@
+"""OpenKAP: a clinical platform for ketamine-therapy practices."""

@@ -1,0 +1,3 @@
+from openkap.cli import main
+
+main()

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from openkap.accounts.models import Role, User
+
+
+class RolesField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Role.choices, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+
+class StaffCreateForm(forms.Form):
+    username = forms.RegexField(regex=r"^[a-z0-9._-]{3,150}$", max_length=150,
+                                help_text="Lower-case letters, digits, dots, dashes; at least 3.")
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(required=False)
+    credentials = forms.CharField(max_length=40, required=False, help_text="e.g. MD, NP, RN, LCSW")
+    roles = RolesField(label="Roles in this clinic")
+    password = forms.CharField(
+        label="First password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. The person sets up their authenticator at first sign-in.",
+    )
+
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data["username"])
+        if User.objects.filter(username=username).exists():
+            raise forms.ValidationError("That username is taken.")
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            probe = User(username=cleaned.get("username", ""), first_name=cleaned.get("first_name", ""),
+                         last_name=cleaned.get("last_name", ""), email=cleaned.get("email", ""))
+            try:
+                validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class StaffRolesForm(forms.Form):
+    roles = RolesField(label="Roles in this clinic")

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from openkap.audit.chain import ChainBreak, find_first_break
+from openkap.audit.models import AuditEvent
+
+SORTABLE_COLUMNS = {
+    "occurred_at": "occurred_at",
+    "user": "username",
+    "patient": "patient__mrn",
+    "action": "action",
+    "category": "category",
+    "address": "client_address",
+}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    user_id: int | None = None
+    patient_id: int | None = None
+    action: str = ""
+    sort: str = "occurred_at"
+    descending: bool = True
+
+
+def audit_event_list(*, clinic_id: int, filters: AuditFilter) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.filter(clinic_id=clinic_id).select_related("patient", "user")
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        events = events.filter(occurred_at__gte=datetime.combine(filters.date_from, time.min, tz))
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tz)
+        events = events.filter(occurred_at__lt=end)
+    if filters.user_id:
+        events = events.filter(user_id=filters.user_id)
+    if filters.patient_id:
+        events = events.filter(patient_id=filters.patient_id)
+    if filters.action:
+        events = events.filter(action=filters.action)
+    column = SORTABLE_COLUMNS.get(filters.sort, "occurred_at")
+    prefix = "-" if filters.descending else ""
+    return events.order_by(f"{prefix}{column}", f"{prefix}sequence")
+
+
+def _events_in_chain_order() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("sequence").iterator(chunk_size=5000)
+
+
+def audit_chain_verify() -> tuple[int, ChainBreak | None]:
+    """Return how many rows there are and the first break in the chain, if any."""
+    return AuditEvent.objects.count(), find_first_break(_events_in_chain_order())

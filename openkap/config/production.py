@@ -1,0 +1,29 @@
+"""Production settings: `DJANGO_SETTINGS_MODULE=openkap.config.production`. `openkap check --deploy` is clean."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from openkap.config.settings import *  # noqa: F403
+
+SECRET_KEY = os.environ["OPENKAP_SECRET_KEY"]
+DEBUG = False
+OPENKAP_DEMO_MODE = False
+ALLOWED_HOSTS = os.environ["OPENKAP_ALLOWED_HOSTS"].split(",")
+
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-openkap-session"
+CSRF_COOKIE_NAME = "__Host-openkap-csrf"
+STATIC_ROOT = Path(os.environ.get("OPENKAP_STATIC_ROOT", DATA_DIR / "static"))
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("openkap.web.urls")),
+    path("accounts/", include("openkap.accounts.urls")),
+    path("patients/", include("openkap.patients.urls")),
+    path("audit/", include("openkap.audit.urls")),
+    path("staff/", include("openkap.accounts.staff_urls")),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "openkap.demo"
+    label = "demo"
+    verbose_name = "Demo clinic (synthetic people only)"

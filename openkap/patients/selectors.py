@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from openkap.accounts.models import User
+from openkap.accounts.permissions import Permission, clinic_ids_where, user_can
+from openkap.patients.models import Patient
+
+MRN_PATTERN = re.compile(r"^[A-Za-z]{1,8}-?\d{3,}$")
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
+SEARCH_LIMIT = 50
+
+
+def patient_get_for_user(*, user: User, public_id: uuid.UUID, permission: Permission) -> Patient:
+    """The patient, if the user holds the permission in the patient's clinic.
+
+    A patient of a clinic the user has no role in does not exist for them (DoesNotExist, shown as 404);
+    a role in the right clinic that lacks the permission is refused (PermissionDenied, 403).
+    """
+    patient = Patient.objects.select_related("clinic").get(
+        public_id=public_id, clinic_id__in=user.clinic_ids()
+    )
+    if not user_can(user, permission, patient.clinic_id):
+        raise PermissionDenied
+    return patient
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def patient_search(*, user: User, query: str) -> QuerySet[Patient]:
+    """Patients of the user's clinics matching a name, a date of birth or an MRN."""
+    patients = Patient.objects.filter(
+        clinic_id__in=clinic_ids_where(user, Permission.PATIENT_VIEW)
+    ).select_related("clinic")
+    text = query.strip()
+    if not text:
+        return patients.order_by("legal_family_name", "legal_given_name")[:SEARCH_LIMIT]
+    born = _parse_date(text)
+    if born is not None:
+        patients = patients.filter(date_of_birth=born)
+    elif MRN_PATTERN.match(text):
+        patients = patients.filter(mrn__iexact=text)
+    else:
+        for token in text.replace(",", " ").split():
+            patients = patients.filter(
+                Q(legal_given_name__icontains=token)
+                | Q(legal_family_name__icontains=token)
+                | Q(legal_middle_name__icontains=token)
+                | Q(preferred_name__icontains=token)
+            )
+    return patients.order_by("legal_family_name", "legal_given_name")[:SEARCH_LIMIT]

@@ -1,0 +1,184 @@
+"""Patient pages. Every page that shows patient data writes a read row to the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from openkap.accounts.decorators import active_clinic, clinic_permission_required, request_user, staff_required
+from openkap.accounts.permissions import Permission, user_can
+from openkap.audit.models import Action, Category
+from openkap.audit.services import audit_record
+from openkap.patients.forms import PatientForm, PatientSearchForm, SupportPersonForm
+from openkap.patients.models import Patient
+from openkap.patients.selectors import patient_get_for_user, patient_search
+from openkap.patients.services import (
+    PatientEditConflict,
+    patient_register,
+    patient_update,
+    support_person_add,
+    support_person_remove,
+)
+from openkap.patients.timeline import patient_timeline
+
+
+def _patient_or_404(request: HttpRequest, public_id: uuid.UUID, permission: Permission) -> Patient:
+    try:
+        return patient_get_for_user(user=request_user(request), public_id=public_id, permission=permission)
+    except Patient.DoesNotExist:
+        raise Http404 from None
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+@transaction.atomic
+def patient_list_view(request: HttpRequest) -> HttpResponse:
+    # Search terms travel in the POST body, never in the URL, because a name or a birth date is PHI.
+    user = request_user(request)
+    form = PatientSearchForm(request.POST or None)
+    query = form.cleaned_data["query"] if form.is_valid() else ""
+    patients = list(patient_search(user=user, query=query))
+    audit_record(
+        action=Action.READ,
+        category=Category.PATIENT_LIST,
+        actor=user,
+        clinic=active_clinic(request),
+        detail={"results": len(patients), "searched": bool(query)},
+    )
+    template = "patients/_results.html" if request.headers.get("HX-Request") else "patients/list.html"
+    return render(request, template, {"form": form, "patients": patients, "query": query})
+
+
+@clinic_permission_required(Permission.PATIENT_REGISTER)
+@require_http_methods(["GET", "POST"])
+def patient_register_view(request: HttpRequest) -> HttpResponse:
+    clinic = active_clinic(request)
+    form = PatientForm(request.POST or None, initial={"country": "US"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = patient_register(actor=request_user(request), clinic=clinic, data=form.patient_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{patient.display_name()} is registered with MRN {patient.mrn}.")
+            return redirect("patients:chart", public_id=patient.public_id)
+    return render(
+        request,
+        "patients/register.html",
+        {"form": form, "clinic": clinic},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET"])
+@transaction.atomic
+def patient_chart_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+    patient = _patient_or_404(request, public_id, Permission.PATIENT_VIEW)
+    audit_record(
+        action=Action.READ,
+        category=Category.DEMOGRAPHICS,
+        actor=user,
+        patient=patient,
+        object_type="patient",
+        object_id=patient.pk,
+        detail={"view": "chart"},
+    )
+    return render(
+        request,
+        "patients/chart.html",
+        {
+            "patient": patient,
+            "support_persons": patient.support_persons.order_by("name"),
+            "timeline": patient_timeline(patient),
+            "support_form": SupportPersonForm(),
+            "can_edit": user_can(user, Permission.PATIENT_EDIT, patient.clinic_id),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def patient_edit_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = request_user(request)
+    patient = _patient_or_404(request, public_id, Permission.PATIENT_EDIT)
+    conflict: Patient | None = None
+    if request.method == "POST":
+        form = PatientForm(request.POST, instance=Patient.objects.get(pk=patient.pk))
+        if form.is_valid():
+            expected = form.cleaned_data.get("version") or patient.version
+            try:
+                saved = patient_update(
+                    actor=user, patient=patient, expected_version=expected, data=form.patient_data()
+                )
+            except PatientEditConflict as error:
+                conflict = error.current
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Saved. {saved.display_name()}'s details are up to date.")
+                return redirect("patients:chart", public_id=patient.public_id)
+    else:
+        with transaction.atomic():
+            audit_record(
+                action=Action.READ,
+                category=Category.DEMOGRAPHICS,
+                actor=user,
+                patient=patient,
+                object_type="patient",
+                object_id=patient.pk,
+                detail={"view": "edit form"},
+            )
+        form = PatientForm(instance=patient, initial={"version": patient.version})
+    changed_by_other: list[tuple[str, str, str]] = []
+    if conflict is not None:
+        # Keep what this user typed; show what the other person saved, field by field.
+        for name in form.fields:
+            if name == "version" or name not in form.cleaned_data:
+                continue
+            theirs = getattr(conflict, name)
+            if theirs != getattr(patient, name):
+                label = str(form.fields[name].label)
+                changed_by_other.append((label, str(getattr(patient, name)), str(theirs)))
+        form.data = form.data.copy()
+        form.data["version"] = str(conflict.version)
+    return render(
+        request,
+        "patients/edit.html",
+        {"form": form, "patient": patient, "conflict": conflict, "changed_by_other": changed_by_other},
+        status=409 if conflict else (400 if form.errors else 200),
+    )
+
+
+@staff_required
+@require_POST
+def support_person_add_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    patient = _patient_or_404(request, public_id, Permission.PATIENT_EDIT)
+    form = SupportPersonForm(request.POST)
+    if form.is_valid():
+        support_person_add(actor=request_user(request), patient=patient, data=form.cleaned_data)
+        messages.success(request, "Support person added.")
+    else:
+        errors = "; ".join(
+            f"{form.fields[name].label if name in form.fields else 'Form'}: {' '.join(errs)}"
+            for name, errs in form.errors.items()
+        )
+        messages.error(request, f"The support person was not added. {errors}")
+    return redirect("patients:chart", public_id=patient.public_id)
+
+
+@staff_required
+@require_POST
+def support_person_remove_view(request: HttpRequest, public_id: uuid.UUID, person_id: int) -> HttpResponse:
+    patient = _patient_or_404(request, public_id, Permission.PATIENT_EDIT)
+    person = get_object_or_404(patient.support_persons, pk=person_id)
+    support_person_remove(actor=request_user(request), person=person)
+    messages.success(request, "Support person removed.")
+    return redirect("patients:chart", public_id=patient.public_id)
