@@ -35,7 +35,9 @@ def other_clinic(organisation: Organisation) -> Clinic:
 @pytest.fixture
 def make_staff(db: None) -> Callable[..., User]:
     def make(username: str, clinic: Clinic, *roles: str, with_device: bool = True) -> User:
-        user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title())
+        user = User.objects.create_user(
+            username=username, password=PASSWORD, first_name=username.title()
+        )
         for role in roles:
             Membership.objects.create(user=user, clinic=clinic, role=role)
         if with_device:
@@ -81,7 +83,9 @@ def make_patient(db: None) -> Callable[..., Patient]:
             "sex": "female",
         }
         values.update(fields)
-        return Patient.objects.create(clinic=clinic, mrn=f"{clinic.mrn_prefix}-{counter['n']:06d}", **values)
+        return Patient.objects.create(
+            clinic=clinic, mrn=f"{clinic.mrn_prefix}-{counter['n']:06d}", **values
+        )
 
     return make
 

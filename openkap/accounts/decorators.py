@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from openkap.accounts.models import Clinic, User
 from openkap.accounts.permissions import Permission, user_can
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def active_clinic(request: HttpRequest) -> Clinic:
@@ -35,7 +35,7 @@ def staff_required(view: View) -> View:
     """Signed in, with the second factor, as an active staff member."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.path, settings.LOGIN_URL)
@@ -54,7 +54,7 @@ def clinic_permission_required(permission: Permission) -> Callable[[View], View]
     def decorate(view: View) -> View:
         @staff_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not user_can(request_user(request), permission, active_clinic(request).pk):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from openkap.accounts.models import Clinic, User
-from openkap.accounts.sessions import ACTIVE_CLINIC, EXPIRED_USER, LAST_ACTIVITY, session_expiry_reason
+from openkap.accounts.sessions import (
+    ACTIVE_CLINIC,
+    EXPIRED_USER,
+    LAST_ACTIVITY,
+    session_expiry_reason,
+)
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 

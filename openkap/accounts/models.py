@@ -25,12 +25,16 @@ class Organisation(models.Model):
 class Clinic(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="clinics")
     name = models.CharField(max_length=200)
-    timezone = models.CharField(max_length=64, default="America/New_York", validators=[validate_timezone])
+    timezone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_timezone]
+    )
     # A clinic may shorten or lengthen the idle time-out within 5-30 minutes (security.md §8).
     idle_timeout_minutes = models.PositiveSmallIntegerField(
         default=15, validators=[MinValueValidator(5), MaxValueValidator(30)]
     )
-    mrn_prefix = models.CharField(max_length=8, help_text="Prefix of medical record numbers made here.")
+    mrn_prefix = models.CharField(
+        max_length=8, help_text="Prefix of medical record numbers made here."
+    )
 
     class Meta:
         constraints = [
@@ -80,14 +84,18 @@ class User(AbstractUser):
 class Membership(models.Model):
     """One role of one user in one clinic. A user may hold several roles, in several clinics."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["user", "clinic", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["user", "clinic", "role"], name="membership_unique_role"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.PRESCRIBER: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     ),
-    Role.NURSE: frozenset({Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}),
+    Role.NURSE: frozenset(
+        {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
+    ),
     Role.THERAPIST: frozenset({Permission.PATIENT_VIEW}),
     Role.FRONT_DESK: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}

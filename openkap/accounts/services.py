@@ -96,7 +96,10 @@ def staff_create(
 @transaction.atomic
 def staff_deactivate(*, actor: User, user: User, clinic: Clinic) -> None:
     """Deactivate an account and end every session it has open now (ASVS 7.4.2)."""
-    if not user_can(actor, Permission.STAFF_MANAGE, clinic.pk) or clinic.pk not in user.clinic_ids():
+    if (
+        not user_can(actor, Permission.STAFF_MANAGE, clinic.pk)
+        or clinic.pk not in user.clinic_ids()
+    ):
         raise PermissionDenied
     if user.pk == actor.pk:
         raise ValidationError("You cannot deactivate your own account.")

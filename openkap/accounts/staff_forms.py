@@ -14,15 +14,20 @@ class RolesField(forms.MultipleChoiceField):
 
 
 class StaffCreateForm(forms.Form):
-    username = forms.RegexField(regex=r"^[a-z0-9._-]{3,150}$", max_length=150,
-                                help_text="Lower-case letters, digits, dots, dashes; at least 3.")
+    username = forms.RegexField(
+        regex=r"^[a-z0-9._-]{3,150}$",
+        max_length=150,
+        help_text="Lower-case letters, digits, dots, dashes; at least 3.",
+    )
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(required=False)
     credentials = forms.CharField(max_length=40, required=False, help_text="e.g. MD, NP, RN, LCSW")
     roles = RolesField(label="Roles in this clinic")
     password = forms.CharField(
-        label="First password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="First password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters. The person sets up their authenticator at first sign-in.",
     )
 
@@ -36,8 +41,12 @@ class StaffCreateForm(forms.Form):
         cleaned = super().clean() or {}
         password = cleaned.get("password")
         if password:
-            probe = User(username=cleaned.get("username", ""), first_name=cleaned.get("first_name", ""),
-                         last_name=cleaned.get("last_name", ""), email=cleaned.get("email", ""))
+            probe = User(
+                username=cleaned.get("username", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+                email=cleaned.get("email", ""),
+            )
             try:
                 validate_password(password, probe)
             except forms.ValidationError as error:

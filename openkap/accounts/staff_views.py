@@ -26,8 +26,15 @@ def _member_or_404(clinic: Clinic, user_id: int) -> User:
 @require_http_methods(["GET"])
 def staff_list_view(request: HttpRequest) -> HttpResponse:
     clinic = active_clinic(request)
-    members = User.objects.filter(memberships__clinic=clinic).distinct().order_by("last_name", "first_name")
-    rows = [(member, sorted(member.roles_in(clinic.pk))) for member in members.prefetch_related("memberships")]
+    members = (
+        User.objects.filter(memberships__clinic=clinic)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    rows = [
+        (member, sorted(member.roles_in(clinic.pk)))
+        for member in members.prefetch_related("memberships")
+    ]
     return render(request, "accounts/staff_list.html", {"rows": rows, "clinic": clinic})
 
 
@@ -40,17 +47,29 @@ def staff_add_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             created = staff_create(
-                actor=request_user(request), clinic=clinic, username=data["username"], password=data["password"],
-                first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
-                credentials=data["credentials"], roles=data["roles"],
+                actor=request_user(request),
+                clinic=clinic,
+                username=data["username"],
+                password=data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                credentials=data["credentials"],
+                roles=data["roles"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{created.display_name()} can now sign in and set up two-step sign-in.")
+            messages.success(
+                request, f"{created.display_name()} can now sign in and set up two-step sign-in."
+            )
             return redirect("staff:list")
-    return render(request, "accounts/staff_add.html", {"form": form, "clinic": clinic},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/staff_add.html",
+        {"form": form, "clinic": clinic},
+        status=400 if form.errors else 200,
+    )
 
 
 @clinic_permission_required(Permission.STAFF_MANAGE)
@@ -58,17 +77,28 @@ def staff_add_view(request: HttpRequest) -> HttpResponse:
 def staff_roles_view(request: HttpRequest, user_id: int) -> HttpResponse:
     clinic = active_clinic(request)
     member = _member_or_404(clinic, user_id)
-    form = StaffRolesForm(request.POST or None, initial={"roles": sorted(member.roles_in(clinic.pk))})
+    form = StaffRolesForm(
+        request.POST or None, initial={"roles": sorted(member.roles_in(clinic.pk))}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            staff_roles_set(actor=request_user(request), user=member, clinic=clinic, roles=form.cleaned_data["roles"])
+            staff_roles_set(
+                actor=request_user(request),
+                user=member,
+                clinic=clinic,
+                roles=form.cleaned_data["roles"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Roles of {member.display_name()} saved.")
             return redirect("staff:list")
-    return render(request, "accounts/staff_roles.html", {"form": form, "member": member, "clinic": clinic},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/staff_roles.html",
+        {"form": form, "member": member, "clinic": clinic},
+        status=400 if form.errors else 200,
+    )
 
 
 @clinic_permission_required(Permission.STAFF_MANAGE)
@@ -81,5 +111,7 @@ def staff_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{member.display_name()} is deactivated and signed out everywhere.")
+        messages.success(
+            request, f"{member.display_name()} is deactivated and signed out everywhere."
+        )
     return redirect("staff:list")

@@ -40,7 +40,9 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pending["user_id"], is_active=True, kind=User.Kind.STAFF).first()
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this when a username has had too many failed passwords."""
     username = str((credentials or {}).get("username", ""))[:150]
     audit_record(action=Action.LOCKED_OUT, category=Category.ACCOUNT, actor=None, username=username)
@@ -86,8 +88,15 @@ def mfa_verify_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if mfa.device_verify(device, form.cleaned_data["token"]):
             return _finish_sign_in(request, user, device)
-        audit_record(action=Action.LOGIN_FAILED, category=Category.ACCOUNT, actor=user, detail={"factor": "totp"})
-        form.add_error("token", "That code is not right, or it has expired. Enter the code shown now.")
+        audit_record(
+            action=Action.LOGIN_FAILED,
+            category=Category.ACCOUNT,
+            actor=user,
+            detail={"factor": "totp"},
+        )
+        form.add_error(
+            "token", "That code is not right, or it has expired. Enter the code shown now."
+        )
     return render(
         request,
         "accounts/mfa_verify.html",
@@ -109,11 +118,17 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
         if mfa.device_verify(device, form.cleaned_data["token"]):
             mfa_device_confirm(user=user, device=device)
             return _finish_sign_in(request, user, device)
-        form.add_error("token", "That code does not match. Check the time on your phone and try again.")
+        form.add_error(
+            "token", "That code does not match. Check the time on your phone and try again."
+        )
     return render(
         request,
         "accounts/mfa_setup.html",
-        {"form": form, "qr_svg": mfa.qr_code_svg(device), "secret": device.config_url.split("secret=")[1].split("&")[0]},
+        {
+            "form": form,
+            "qr_svg": mfa.qr_code_svg(device),
+            "secret": device.config_url.split("secret=")[1].split("&")[0],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -132,14 +147,18 @@ def session_status_view(request: HttpRequest) -> JsonResponse:
     """How long this session has left; polled by the page without counting as activity."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
-    return JsonResponse({"signed_in": True, "seconds_left": session_seconds_left(request.session, now=time.time())})
+    return JsonResponse(
+        {"signed_in": True, "seconds_left": session_seconds_left(request.session, now=time.time())}
+    )
 
 
 @staff_required
 @require_POST
 def session_heartbeat_view(request: HttpRequest) -> JsonResponse:
     """Sent while the user is typing or clicking, so activity that saves nothing still counts."""
-    return JsonResponse({"signed_in": True, "seconds_left": session_seconds_left(request.session, now=time.time())})
+    return JsonResponse(
+        {"signed_in": True, "seconds_left": session_seconds_left(request.session, now=time.time())}
+    )
 
 
 @require_POST
@@ -154,9 +173,15 @@ def reauth_view(request: HttpRequest) -> JsonResponse:
     expected = User.objects.filter(pk=expected_id, is_active=True, kind=User.Kind.STAFF).first()
     if expected is None or not form.is_valid():
         return JsonResponse({"error": "Enter your password and the 6-digit code."}, status=400)
-    authenticated = authenticate(request, username=expected.username, password=form.cleaned_data["password"])
+    authenticated = authenticate(
+        request, username=expected.username, password=form.cleaned_data["password"]
+    )
     device = mfa.confirmed_device(expected)
-    if authenticated is None or device is None or not mfa.device_verify(device, form.cleaned_data["token"]):
+    if (
+        authenticated is None
+        or device is None
+        or not mfa.device_verify(device, form.cleaned_data["token"])
+    ):
         return JsonResponse({"error": "The password or the code is not right."}, status=403)
     user_sign_in(request=request, user=expected, device=device)
     return JsonResponse({"signed_in": True, "csrf_token": get_token(request)})

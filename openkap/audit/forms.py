@@ -11,12 +11,18 @@ from openkap.patients.models import Patient
 
 
 class AuditFilterForm(forms.Form):
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
     user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="User")
     patient_mrn = forms.CharField(required=False, max_length=20, label="Patient MRN")
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *Action.choices])
-    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTABLE_COLUMNS], widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        required=False, choices=[(k, k) for k in SORTABLE_COLUMNS], widget=forms.HiddenInput
+    )
     descending = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # A column header was pressed: sort by it, or reverse the order if it is the current column.
     sort_click = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTABLE_COLUMNS])
@@ -26,7 +32,9 @@ class AuditFilterForm(forms.Form):
         self.clinic = clinic
         user_field = self.fields["user"]
         assert isinstance(user_field, forms.ModelChoiceField)
-        user_field.queryset = User.objects.filter(memberships__clinic=clinic).distinct().order_by("username")
+        user_field.queryset = (
+            User.objects.filter(memberships__clinic=clinic).distinct().order_by("username")
+        )
 
     def clean_patient_mrn(self) -> Patient | None:
         mrn = self.cleaned_data["patient_mrn"].strip()

@@ -31,7 +31,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        context = RequestContext(request_id=uuid.uuid4().hex, client_address=_client_address(request))
+        context = RequestContext(
+            request_id=uuid.uuid4().hex, client_address=_client_address(request)
+        )
         token = set_request_context(context)
         try:
             response = self.get_response(request)

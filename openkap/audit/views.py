@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import UTC
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -21,8 +22,17 @@ from openkap.audit.services import audit_record
 
 PAGE_ROWS = 200
 CSV_COLUMNS = (
-    "sequence", "occurred_at_utc", "username", "clinic", "patient_mrn", "action", "category",
-    "object_type", "object_id", "request_id", "client_address",
+    "sequence",
+    "occurred_at_utc",
+    "username",
+    "clinic",
+    "patient_mrn",
+    "action",
+    "category",
+    "object_type",
+    "object_id",
+    "request_id",
+    "client_address",
 )
 
 
@@ -35,17 +45,27 @@ def _csv_rows(events: Iterator[AuditEvent]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for e in events:
-        yield writer.writerow([
-            e.sequence, e.occurred_at.astimezone(timezone.UTC).isoformat(), e.username,
-            e.clinic.name if e.clinic else "", e.patient.mrn if e.patient else "", e.action,
-            e.category, e.object_type, e.object_id, e.request_id, e.client_address or "",
-        ])
+        yield writer.writerow(
+            [
+                e.sequence,
+                e.occurred_at.astimezone(UTC).isoformat(),
+                e.username,
+                e.clinic.name if e.clinic else "",
+                e.patient.mrn if e.patient else "",
+                e.action,
+                e.category,
+                e.object_type,
+                e.object_id,
+                e.request_id,
+                e.client_address or "",
+            ]
+        )
 
 
 @clinic_permission_required(Permission.AUDIT_REPORT)
 @require_http_methods(["GET", "POST"])
 @transaction.atomic
-def audit_report_view(request: HttpRequest) -> HttpResponse:
+def audit_report_view(request: HttpRequest) -> HttpResponseBase:
     clinic = active_clinic(request)
     user = request_user(request)
     form = AuditFilterForm(request.POST or None, clinic=clinic)
@@ -74,8 +94,12 @@ def audit_report_view(request: HttpRequest) -> HttpResponse:
         "page_rows": PAGE_ROWS,
         "filters": filters,
         "columns": [
-            ("occurred_at", "Time"), ("user", "User"), ("patient", "Patient"),
-            ("action", "Action"), ("category", "Data"), ("address", "Address"),
+            ("occurred_at", "Time"),
+            ("user", "User"),
+            ("patient", "Patient"),
+            ("action", "Action"),
+            ("category", "Data"),
+            ("address", "Address"),
         ],
         "sortable": SORTABLE_COLUMNS,
     }

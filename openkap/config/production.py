@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from openkap.config.settings import *  # noqa: F403
+from openkap.config.settings import DATA_DIR
 
 SECRET_KEY = os.environ["OPENKAP_SECRET_KEY"]
 DEBUG = False

@@ -5,5 +5,7 @@ from __future__ import annotations
 from openkap.config.settings import *  # noqa: F403
 
 SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-audit-chain-0123456789"
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher"
+]  # speed only; never in production
 OPENKAP_DEMO_MODE = False

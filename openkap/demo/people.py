@@ -7,18 +7,109 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-FIRST_NAMES_F = ["Maria", "Aisha", "Emily", "Grace", "Sofia", "Hannah", "Priya", "Chloe", "Rosa", "Nora",
-                 "Leah", "Mei", "Olivia", "Fatima", "Julia", "Ines", "Camila", "Zoe", "Ruth", "Amara"]
-FIRST_NAMES_M = ["James", "Daniel", "Omar", "Lucas", "Ethan", "Mateo", "Samuel", "Kenji", "David", "Noah",
-                 "Elijah", "Arjun", "Theo", "Marcus", "Felix", "Jonah", "Rafael", "Isaac", "Caleb", "Tomas"]
+FIRST_NAMES_F = [
+    "Maria",
+    "Aisha",
+    "Emily",
+    "Grace",
+    "Sofia",
+    "Hannah",
+    "Priya",
+    "Chloe",
+    "Rosa",
+    "Nora",
+    "Leah",
+    "Mei",
+    "Olivia",
+    "Fatima",
+    "Julia",
+    "Ines",
+    "Camila",
+    "Zoe",
+    "Ruth",
+    "Amara",
+]
+FIRST_NAMES_M = [
+    "James",
+    "Daniel",
+    "Omar",
+    "Lucas",
+    "Ethan",
+    "Mateo",
+    "Samuel",
+    "Kenji",
+    "David",
+    "Noah",
+    "Elijah",
+    "Arjun",
+    "Theo",
+    "Marcus",
+    "Felix",
+    "Jonah",
+    "Rafael",
+    "Isaac",
+    "Caleb",
+    "Tomas",
+]
 FIRST_NAMES_X = ["Alex", "Jordan", "Riley", "Sam", "Taylor", "Quinn"]
-LAST_NAMES = ["Rivera", "Okafor", "Nguyen", "Schmidt", "Patel", "Kowalski", "Haddad", "Morales", "Bennett",
-              "Lindqvist", "Tanaka", "O'Brien", "Abara", "Castillo", "Fischer", "Reyes", "Mensah", "Novak",
-              "Delgado", "Chen", "Walsh", "Ibrahim", "Sorensen", "Greene", "Park", "Costa", "Adler", "Romero"]
-STREETS = ["Maple Ave", "Harbor St", "Elm Ct", "Beacon Rd", "Willow Ln", "Cedar Pl", "Orchard Way", "Mill St"]
-PAYERS = [("BlueCross BlueShield", "BCB"), ("Aetna", "AET"), ("UnitedHealthcare", "UHC"), ("Cigna", "CIG"),
-          ("Medicare", "MCR"), ("", "")]
-RELATIONSHIPS = ["Spouse", "Partner", "Sister", "Brother", "Mother", "Father", "Friend", "Adult child"]
+LAST_NAMES = [
+    "Rivera",
+    "Okafor",
+    "Nguyen",
+    "Schmidt",
+    "Patel",
+    "Kowalski",
+    "Haddad",
+    "Morales",
+    "Bennett",
+    "Lindqvist",
+    "Tanaka",
+    "O'Brien",
+    "Abara",
+    "Castillo",
+    "Fischer",
+    "Reyes",
+    "Mensah",
+    "Novak",
+    "Delgado",
+    "Chen",
+    "Walsh",
+    "Ibrahim",
+    "Sorensen",
+    "Greene",
+    "Park",
+    "Costa",
+    "Adler",
+    "Romero",
+]
+STREETS = [
+    "Maple Ave",
+    "Harbor St",
+    "Elm Ct",
+    "Beacon Rd",
+    "Willow Ln",
+    "Cedar Pl",
+    "Orchard Way",
+    "Mill St",
+]
+PAYERS = [
+    ("BlueCross BlueShield", "BCB"),
+    ("Aetna", "AET"),
+    ("UnitedHealthcare", "UHC"),
+    ("Cigna", "CIG"),
+    ("Medicare", "MCR"),
+    ("", ""),
+]
+RELATIONSHIPS = [
+    "Spouse",
+    "Partner",
+    "Sister",
+    "Brother",
+    "Mother",
+    "Father",
+    "Friend",
+    "Adult child",
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +150,8 @@ def synthetic_patient(rng: random.Random, place: Place, today: date) -> dict[str
         "emergency_contact_relationship": rng.choice(RELATIONSHIPS),
         "emergency_contact_phone": fictional_phone(rng),
         "insurance_payer": payer,
-        "insurance_member_id": f"{payer_code}{rng.randint(10_000_000, 99_999_999)}" if payer else "",
+        "insurance_member_id": f"{payer_code}{rng.randint(10_000_000, 99_999_999)}"
+        if payer
+        else "",
         "insurance_group_number": f"G{rng.randint(1000, 9999)}" if payer else "",
     }

@@ -17,7 +17,9 @@ OLDEST_AGE_YEARS = 120
 def _clean_phone(value: str) -> str:
     value = value.strip()
     if value and (not PHONE_PATTERN.match(value) or sum(c.isdigit() for c in value) < 7):
-        raise forms.ValidationError("Enter a phone number of at least 7 digits, e.g. (555) 010-2345.")
+        raise forms.ValidationError(
+            "Enter a phone number of at least 7 digits, e.g. (555) 010-2345."
+        )
     return value
 
 
@@ -35,7 +37,9 @@ class PatientForm(forms.ModelForm[Patient]):
         if born > today:
             raise forms.ValidationError("The date of birth cannot be in the future.")
         if today.year - born.year > OLDEST_AGE_YEARS:
-            raise forms.ValidationError(f"The date of birth is more than {OLDEST_AGE_YEARS} years ago.")
+            raise forms.ValidationError(
+                f"The date of birth is more than {OLDEST_AGE_YEARS} years ago."
+            )
         return born
 
     def clean_phone(self) -> str:
@@ -68,5 +72,7 @@ class PatientSearchForm(forms.Form):
         label="Name, date of birth or MRN",
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Rivera, 1984-03-12 or NY-000012", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "e.g. Rivera, 1984-03-12 or NY-000012", "autocomplete": "off"}
+        ),
     )

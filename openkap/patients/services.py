@@ -100,7 +100,9 @@ def patient_update(
         **fields, version=F("version") + 1, updated_at=timezone.now()
     )
     if saved == 0:
-        raise PatientEditConflict(current=Patient.objects.select_related("clinic").get(pk=patient.pk))
+        raise PatientEditConflict(
+            current=Patient.objects.select_related("clinic").get(pk=patient.pk)
+        )
     audit_record(
         action=Action.UPDATE,
         category=Category.DEMOGRAPHICS,

@@ -33,7 +33,9 @@ def patient_timeline(patient: Patient) -> list[TimelineEntry]:
 
 @timeline_source
 def _registration(patient: Patient) -> Iterable[TimelineEntry]:
-    yield TimelineEntry(at=patient.created_at, kind="registration", title="Registered", detail=patient.mrn)
+    yield TimelineEntry(
+        at=patient.created_at, kind="registration", title="Registered", detail=patient.mrn
+    )
 
 
 @timeline_source
@@ -41,7 +43,10 @@ def _support_persons(patient: Patient) -> Iterable[TimelineEntry]:
     for person in patient.support_persons.all():
         role = ", ".join(
             label
-            for flag, label in ((person.is_escort, "escort"), (person.is_home_support, "home support"))
+            for flag, label in (
+                (person.is_escort, "escort"),
+                (person.is_home_support, "home support"),
+            )
             if flag
         )
         yield TimelineEntry(

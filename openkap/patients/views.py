@@ -11,7 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openkap.accounts.decorators import active_clinic, clinic_permission_required, request_user, staff_required
+from openkap.accounts.decorators import (
+    active_clinic,
+    clinic_permission_required,
+    request_user,
+    staff_required,
+)
 from openkap.accounts.permissions import Permission, user_can
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
@@ -30,7 +35,9 @@ from openkap.patients.timeline import patient_timeline
 
 def _patient_or_404(request: HttpRequest, public_id: uuid.UUID, permission: Permission) -> Patient:
     try:
-        return patient_get_for_user(user=request_user(request), public_id=public_id, permission=permission)
+        return patient_get_for_user(
+            user=request_user(request), public_id=public_id, permission=permission
+        )
     except Patient.DoesNotExist:
         raise Http404 from None
 
@@ -51,7 +58,9 @@ def patient_list_view(request: HttpRequest) -> HttpResponse:
         clinic=active_clinic(request),
         detail={"results": len(patients), "searched": bool(query)},
     )
-    template = "patients/_results.html" if request.headers.get("HX-Request") else "patients/list.html"
+    template = (
+        "patients/_results.html" if request.headers.get("HX-Request") else "patients/list.html"
+    )
     return render(request, template, {"form": form, "patients": patients, "query": query})
 
 
@@ -62,11 +71,15 @@ def patient_register_view(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None, initial={"country": "US"})
     if request.method == "POST" and form.is_valid():
         try:
-            patient = patient_register(actor=request_user(request), clinic=clinic, data=form.patient_data())
+            patient = patient_register(
+                actor=request_user(request), clinic=clinic, data=form.patient_data()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{patient.display_name()} is registered with MRN {patient.mrn}.")
+            messages.success(
+                request, f"{patient.display_name()} is registered with MRN {patient.mrn}."
+            )
             return redirect("patients:chart", public_id=patient.public_id)
     return render(
         request,
@@ -123,7 +136,9 @@ def patient_edit_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Saved. {saved.display_name()}'s details are up to date.")
+                messages.success(
+                    request, f"Saved. {saved.display_name()}'s details are up to date."
+                )
                 return redirect("patients:chart", public_id=patient.public_id)
     else:
         with transaction.atomic():
@@ -147,12 +162,19 @@ def patient_edit_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
             if theirs != getattr(patient, name):
                 label = str(form.fields[name].label)
                 changed_by_other.append((label, str(getattr(patient, name)), str(theirs)))
-        form.data = form.data.copy()
-        form.data["version"] = str(conflict.version)
+        # Saving again from here means "I have seen their change": base it on their version.
+        data = request.POST.copy()
+        data["version"] = str(conflict.version)
+        form.data = data
     return render(
         request,
         "patients/edit.html",
-        {"form": form, "patient": patient, "conflict": conflict, "changed_by_other": changed_by_other},
+        {
+            "form": form,
+            "patient": patient,
+            "conflict": conflict,
+            "changed_by_other": changed_by_other,
+        },
         status=409 if conflict else (400 if form.errors else 200),
     )
 
@@ -167,7 +189,7 @@ def support_person_add_view(request: HttpRequest, public_id: uuid.UUID) -> HttpR
         messages.success(request, "Support person added.")
     else:
         errors = "; ".join(
-            f"{form.fields[name].label if name in form.fields else 'Form'}: {' '.join(errs)}"
+            f"{form.fields[name].label if name in form.fields else 'Form'}: {' '.join(map(str, errs))}"
             for name, errs in form.errors.items()
         )
         messages.error(request, f"The support person was not added. {errors}")
@@ -176,7 +198,9 @@ def support_person_add_view(request: HttpRequest, public_id: uuid.UUID) -> HttpR
 
 @staff_required
 @require_POST
-def support_person_remove_view(request: HttpRequest, public_id: uuid.UUID, person_id: int) -> HttpResponse:
+def support_person_remove_view(
+    request: HttpRequest, public_id: uuid.UUID, person_id: int
+) -> HttpResponse:
     patient = _patient_or_404(request, public_id, Permission.PATIENT_EDIT)
     person = get_object_or_404(patient.support_persons, pk=person_id)
     support_person_remove(actor=request_user(request), person=person)

@@ -20,5 +20,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "user_clinics": Clinic.objects.filter(memberships__user=user).distinct().order_by("name"),
         "active_roles": sorted(user.roles_in(clinic.pk)),
         "idle_seconds": session_idle_seconds(request.session),
-        "can": {permission.value: user_can(user, permission, clinic.pk) for permission in Permission},
+        "can": {
+            permission.value: user_can(user, permission, clinic.pk) for permission in Permission
+        },
     }

@@ -6,38 +6,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('patients', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(unique=True)),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('username', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('create', 'Create'), ('read', 'Read'), ('update', 'Update'), ('delete', 'Delete'), ('export', 'Export'), ('login', 'Sign-in'), ('login_failed', 'Failed sign-in'), ('locked_out', 'Locked out'), ('logout', 'Sign-out'), ('session_expired', 'Session expired'), ('mfa_enrolled', 'MFA device enrolled'), ('access_denied', 'Access denied')], max_length=24)),
-                ('category', models.CharField(choices=[('demographics', 'Demographics'), ('patient_list', 'Patient list'), ('support_persons', 'Support persons'), ('account', 'Account'), ('staff', 'Staff and roles'), ('clinic_settings', 'Clinic settings'), ('audit_log', 'Audit log')], max_length=32)),
-                ('object_type', models.CharField(blank=True, max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('request_id', models.CharField(blank=True, max_length=32)),
-                ('client_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('clinic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.clinic')),
-                ('patient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='patients.patient')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(unique=True)),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("username", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Create"),
+                            ("read", "Read"),
+                            ("update", "Update"),
+                            ("delete", "Delete"),
+                            ("export", "Export"),
+                            ("login", "Sign-in"),
+                            ("login_failed", "Failed sign-in"),
+                            ("locked_out", "Locked out"),
+                            ("logout", "Sign-out"),
+                            ("session_expired", "Session expired"),
+                            ("mfa_enrolled", "MFA device enrolled"),
+                            ("access_denied", "Access denied"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("demographics", "Demographics"),
+                            ("patient_list", "Patient list"),
+                            ("support_persons", "Support persons"),
+                            ("account", "Account"),
+                            ("staff", "Staff and roles"),
+                            ("clinic_settings", "Clinic settings"),
+                            ("audit_log", "Audit log"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("request_id", models.CharField(blank=True, max_length=32)),
+                ("client_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.clinic",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['clinic', 'occurred_at'], name='audit_audit_clinic__3d8cd0_idx'), models.Index(fields=['patient', 'occurred_at'], name='audit_audit_patient_fc3cd1_idx'), models.Index(fields=['user', 'occurred_at'], name='audit_audit_user_id_cc5f58_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["clinic", "occurred_at"], name="audit_audit_clinic__3d8cd0_idx"
+                    ),
+                    models.Index(
+                        fields=["patient", "occurred_at"], name="audit_audit_patient_fc3cd1_idx"
+                    ),
+                    models.Index(
+                        fields=["user", "occurred_at"], name="audit_audit_user_id_cc5f58_idx"
+                    ),
+                ],
             },
         ),
     ]

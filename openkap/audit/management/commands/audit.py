@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
-        subcommands.add_parser("verify", help="Verify the audit hash chain; exit 1 at the first bad row.")
+        subcommands.add_parser(
+            "verify", help="Verify the audit hash chain; exit 1 at the first bad row."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "verify":

@@ -21,6 +21,8 @@ from openkap.patients.models import Patient
 from openkap.patients.services import patient_register, support_person_add
 
 ORGANISATION = "Harbor Mind Health (demo)"
+HOME_SUPPORT_GIVEN = ["Dana", "Chris", "Robin", "Lee"]
+HOME_SUPPORT_FAMILY = ["Hart", "Vance", "Moreau"]
 DEMO_PASSWORD = "openkap-demo-2026"  # noqa: S105  (printed on purpose: synthetic demo accounts only)
 CLINICS = [
     # name, MRN prefix, place, number of patients
@@ -34,8 +36,20 @@ STAFF: list[tuple[str, str, str, str, dict[str, list[str]]]] = [
     ("therapist.haddad", "Samir", "Haddad", "LCSW", {"Brookline": [Role.THERAPIST]}),
     ("frontdesk.rivera", "Maya", "Rivera", "", {"Brookline": [Role.FRONT_DESK]}),
     ("billing.novak", "Petra", "Novak", "", {"Brookline": [Role.BILLING]}),
-    ("admin.walsh", "Aidan", "Walsh", "", {"Brookline": [Role.CLINIC_ADMIN], "Riverside": [Role.CLINIC_ADMIN]}),
-    ("dr.park", "Jun", "Park", "DO", {"Riverside": [Role.PRESCRIBER], "Brookline": [Role.PRESCRIBER]}),
+    (
+        "admin.walsh",
+        "Aidan",
+        "Walsh",
+        "",
+        {"Brookline": [Role.CLINIC_ADMIN], "Riverside": [Role.CLINIC_ADMIN]},
+    ),
+    (
+        "dr.park",
+        "Jun",
+        "Park",
+        "DO",
+        {"Riverside": [Role.PRESCRIBER], "Brookline": [Role.PRESCRIBER]},
+    ),
     ("nurse.mensah", "Kofi", "Mensah", "NP", {"Riverside": [Role.NURSE]}),
     ("frontdesk.costa", "Ana", "Costa", "", {"Riverside": [Role.FRONT_DESK]}),
 ]
@@ -50,19 +64,25 @@ class Command(BaseCommand):
     help = "Load the demo clinic (synthetic people only); safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--code", metavar="USERNAME", help="Print a demo account's current one-time code.")
+        parser.add_argument(
+            "--code", metavar="USERNAME", help="Print a demo account's current one-time code."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["code"]:
             self._print_code(options["code"])
             return
         created = self._load()
-        self.stdout.write(self.style.SUCCESS("Demo clinic ready." if created else "Demo clinic already loaded."))
+        self.stdout.write(
+            self.style.SUCCESS("Demo clinic ready." if created else "Demo clinic already loaded.")
+        )
         self._print_logins()
 
     def _print_code(self, username: str) -> None:
         if not settings.OPENKAP_DEMO_MODE:
-            raise CommandError("One-time codes are shown only in demo mode (never in production settings).")
+            raise CommandError(
+                "One-time codes are shown only in demo mode (never in production settings)."
+            )
         user = User.objects.filter(username=username, is_demo_account=True).first()
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
         if device is None:
@@ -77,7 +97,9 @@ class Command(BaseCommand):
         organisation = organisation_create(name=ORGANISATION)
         clinics = {
             short: Clinic.objects.create(
-                organisation=organisation, name=f"Harbor Mind {short}", mrn_prefix=prefix,
+                organisation=organisation,
+                name=f"Harbor Mind {short}",
+                mrn_prefix=prefix,
                 timezone="America/New_York",
             )
             for short, prefix, _, _ in CLINICS
@@ -85,21 +107,32 @@ class Command(BaseCommand):
         for username, first, last, credentials, roles_by_clinic in STAFF:
             first_clinic, *others = roles_by_clinic
             user = staff_create(
-                actor=None, clinic=clinics[first_clinic], username=username, password=DEMO_PASSWORD,
-                first_name=first, last_name=last, email=f"{username}@example.com", credentials=credentials,
-                roles=roles_by_clinic[first_clinic], is_demo_account=True,
+                actor=None,
+                clinic=clinics[first_clinic],
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.com",
+                credentials=credentials,
+                roles=roles_by_clinic[first_clinic],
+                is_demo_account=True,
             )
             for other in others:
                 for role in roles_by_clinic[other]:
                     user.memberships.create(clinic=clinics[other], role=role)
-            TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True, key=demo_totp_key(username))
+            TOTPDevice.objects.create(
+                user=user, name=DEVICE_NAME, confirmed=True, key=demo_totp_key(username)
+            )
         registrars = {"Brookline": "frontdesk.rivera", "Riverside": "frontdesk.costa"}
         today = timezone.localdate()
         for short, _, place, count in CLINICS:
             registrar = User.objects.get(username=registrars[short])
             for _ in range(count):
                 patient = patient_register(
-                    actor=registrar, clinic=clinics[short], data=synthetic_patient(rng, place, today)
+                    actor=registrar,
+                    clinic=clinics[short],
+                    data=synthetic_patient(rng, place, today),
                 )
                 self._add_support(rng, registrar, patient)
         return True
@@ -109,22 +142,38 @@ class Command(BaseCommand):
         # Most patients have an escort; some also a trusted person at home; a few have nobody yet.
         if rng.random() < 0.15:
             return
-        support_person_add(actor=actor, patient=patient, data={
-            "name": patient.emergency_contact_name, "relationship": patient.emergency_contact_relationship,
-            "phone": patient.emergency_contact_phone, "is_escort": True, "is_home_support": rng.random() < 0.6,
-            "notes": "",
-        })
+        support_person_add(
+            actor=actor,
+            patient=patient,
+            data={
+                "name": patient.emergency_contact_name,
+                "relationship": patient.emergency_contact_relationship,
+                "phone": patient.emergency_contact_phone,
+                "is_escort": True,
+                "is_home_support": rng.random() < 0.6,
+                "notes": "",
+            },
+        )
         if rng.random() < 0.25:
-            support_person_add(actor=actor, patient=patient, data={
-                "name": f"{rng.choice(['Dana', 'Chris', 'Robin', 'Lee'])} {rng.choice(['Hart', 'Vance', 'Moreau'])}",
-                "relationship": rng.choice(RELATIONSHIPS), "phone": fictional_phone(rng),
-                "is_escort": False, "is_home_support": True, "notes": "Available evenings",
-            })
+            support_person_add(
+                actor=actor,
+                patient=patient,
+                data={
+                    "name": f"{rng.choice(HOME_SUPPORT_GIVEN)} {rng.choice(HOME_SUPPORT_FAMILY)}",
+                    "relationship": rng.choice(RELATIONSHIPS),
+                    "phone": fictional_phone(rng),
+                    "is_escort": False,
+                    "is_home_support": True,
+                    "notes": "Available evenings",
+                },
+            )
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, _, roles_by_clinic in STAFF:
-            where = "; ".join(f"{', '.join(roles)} at {clinic}" for clinic, roles in roles_by_clinic.items())
+            where = "; ".join(
+                f"{', '.join(roles)} at {clinic}" for clinic, roles in roles_by_clinic.items()
+            )
             self.stdout.write(f"  {username:<18} {first} {last:<8} {where}")
         self.stdout.write(
             "Second factor: in demo mode the code page shows each demo account's current 6-digit code;"
