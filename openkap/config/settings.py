@@ -34,6 +34,8 @@ def _development_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("OPENKAP_SECRET_KEY") or _development_secret_key()
 DEBUG = env_flag("OPENKAP_DEBUG", default=False)
+# Keys the audit trail's HMAC chain; falls back to SECRET_KEY. Changing it breaks verification of old rows.
+OPENKAP_AUDIT_CHAIN_KEY = os.environ.get("OPENKAP_AUDIT_CHAIN_KEY", "")
 ALLOWED_HOSTS = os.environ.get("OPENKAP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 
 # Demo mode shows the demo accounts' one-time codes so a newcomer can log in without a phone.
