@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -q -p no:randomly
 export OPENKAP_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run install test lint typecheck test-sqlite test-postgres test-browser lock vendor
+.PHONY: run install test lint typecheck test-sqlite test-postgres test-browser bench lock vendor
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test-browser: install
 test: install
 	scripts/ensure_system_packages.sh
 	$(MAKE) --no-print-directory lint typecheck test-sqlite test-postgres test-browser
+
+# Benchmarks (not part of the test run): ratios against a baseline measured in the same run.
+bench: install
+	$(BIN)/python bench/bench_audit.py
+	scripts/with_postgres.sh $(BIN)/python bench/bench_audit.py
 
 # Re-pin every Python package after changing pyproject.toml.
 lock:

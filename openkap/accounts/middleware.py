@@ -52,6 +52,10 @@ class SessionLifetimeMiddleware:
                 )
                 logout(request)
                 request.session[EXPIRED_USER] = user.pk
+                if request.path == reverse("accounts:reauth"):
+                    # The idle dialog's sign-in is often the first request after the time-out:
+                    # let it through, so it signs the same person back in at the first attempt.
+                    return self.get_response(request)
                 if wants_json(request):
                     return JsonResponse({"error": "session_expired", "reason": reason}, status=401)
                 login_url = reverse("accounts:login")

@@ -6,7 +6,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 
@@ -33,7 +33,9 @@ class Clinic(models.Model):
         default=15, validators=[MinValueValidator(5), MaxValueValidator(30)]
     )
     mrn_prefix = models.CharField(
-        max_length=8, help_text="Prefix of medical record numbers made here."
+        max_length=8,
+        validators=[RegexValidator(r"^[A-Z]{1,8}$", "Use 1 to 8 capital letters.")],
+        help_text="Prefix of medical record numbers made here.",
     )
 
     class Meta:

@@ -43,8 +43,36 @@ def mfa_device_confirm(*, user: User, device: TOTPDevice) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, name: str) -> Organisation:
-    return Organisation.objects.create(name=name)
+def clinic_create(
+    *,
+    organisation_name: str,
+    name: str,
+    mrn_prefix: str,
+    timezone_name: str = "America/New_York",
+    idle_timeout_minutes: int = 15,
+) -> Clinic:
+    """Create a clinic, and its organisation the first time the organisation is named."""
+    organisation, _ = Organisation.objects.get_or_create(name=organisation_name)
+    clinic = Clinic(
+        organisation=organisation,
+        name=name,
+        mrn_prefix=mrn_prefix.upper(),
+        timezone=timezone_name,
+        idle_timeout_minutes=idle_timeout_minutes,
+    )
+    clinic.full_clean()
+    clinic.save()
+    audit_record(
+        action=Action.CREATE,
+        category=Category.CLINIC_SETTINGS,
+        actor=None,
+        clinic=clinic,
+        object_type="clinic",
+        object_id=clinic.pk,
+        username="command line",
+        detail={"idle_timeout_minutes": idle_timeout_minutes},
+    )
+    return clinic
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from openkap.accounts.models import User
 from openkap.accounts.permissions import Permission, clinic_ids_where, user_can
+from openkap.audit.models import Action, AuditEvent
 from openkap.patients.models import Patient
 
 MRN_PATTERN = re.compile(r"^[A-Za-z]{1,8}-?\d{3,}$")
@@ -61,3 +62,12 @@ def patient_search(*, user: User, query: str) -> QuerySet[Patient]:
                 | Q(preferred_name__icontains=token)
             )
     return patients.order_by("legal_family_name", "legal_given_name")[:SEARCH_LIMIT]
+
+
+def patient_fields_changed_since(*, patient: Patient, version: int) -> set[str]:
+    """Names of the fields saved by edits after `version`, read from the audit trail's update rows
+    (which record field names, never values): what someone else changed while this edit was open."""
+    details = AuditEvent.objects.filter(
+        patient=patient, action=Action.UPDATE, object_type="patient", detail__version__gt=version
+    ).values_list("detail", flat=True)
+    return {name for detail in details for name in detail.get("fields", [])}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +17,16 @@ from openkap.accounts.decorators import (
     request_user,
     staff_required,
 )
-from openkap.accounts.permissions import Permission, user_can
+from openkap.accounts.permissions import Permission, clinic_ids_where, user_can
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 from openkap.patients.forms import PatientForm, PatientSearchForm, SupportPersonForm
 from openkap.patients.models import Patient
-from openkap.patients.selectors import patient_get_for_user, patient_search
+from openkap.patients.selectors import (
+    patient_fields_changed_since,
+    patient_get_for_user,
+    patient_search,
+)
 from openkap.patients.services import (
     PatientEditConflict,
     patient_register,
@@ -48,6 +52,8 @@ def _patient_or_404(request: HttpRequest, public_id: uuid.UUID, permission: Perm
 def patient_list_view(request: HttpRequest) -> HttpResponse:
     # Search terms travel in the POST body, never in the URL, because a name or a birth date is PHI.
     user = request_user(request)
+    if not clinic_ids_where(user, Permission.PATIENT_VIEW):
+        raise PermissionDenied
     form = PatientSearchForm(request.POST or None)
     query = form.cleaned_data["query"] if form.is_valid() else ""
     patients = list(patient_search(user=user, query=query))
@@ -122,25 +128,7 @@ def patient_chart_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 def patient_edit_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
     patient = _patient_or_404(request, public_id, Permission.PATIENT_EDIT)
-    conflict: Patient | None = None
-    if request.method == "POST":
-        form = PatientForm(request.POST, instance=Patient.objects.get(pk=patient.pk))
-        if form.is_valid():
-            expected = form.cleaned_data.get("version") or patient.version
-            try:
-                saved = patient_update(
-                    actor=user, patient=patient, expected_version=expected, data=form.patient_data()
-                )
-            except PatientEditConflict as error:
-                conflict = error.current
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, f"Saved. {saved.display_name()}'s details are up to date."
-                )
-                return redirect("patients:chart", public_id=patient.public_id)
-    else:
+    if request.method != "POST":
         with transaction.atomic():
             audit_record(
                 action=Action.READ,
@@ -152,20 +140,40 @@ def patient_edit_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
                 detail={"view": "edit form"},
             )
         form = PatientForm(instance=patient, initial={"version": patient.version})
-    changed_by_other: list[tuple[str, str, str]] = []
-    if conflict is not None:
-        # Keep what this user typed; show what the other person saved, field by field.
-        for name in form.fields:
-            if name == "version" or name not in form.cleaned_data:
-                continue
-            theirs = getattr(conflict, name)
-            if theirs != getattr(patient, name):
-                label = str(form.fields[name].label)
-                changed_by_other.append((label, str(getattr(patient, name)), str(theirs)))
-        # Saving again from here means "I have seen their change": base it on their version.
-        data = request.POST.copy()
-        data["version"] = str(conflict.version)
-        form.data = data
+        return render(request, "patients/edit.html", {"form": form, "patient": patient})
+
+    form = PatientForm(request.POST, instance=Patient.objects.get(pk=patient.pk))
+    if not form.is_valid():
+        return render(request, "patients/edit.html", {"form": form, "patient": patient}, status=400)
+    expected = form.cleaned_data.get("version")
+    if expected is None:
+        # Without the version the edit started from, a save could overwrite someone else's.
+        form.add_error(None, "This form is out of date. Reload the page and make the change again.")
+        return render(request, "patients/edit.html", {"form": form, "patient": patient}, status=400)
+    try:
+        saved = patient_update(
+            actor=user, patient=patient, expected_version=expected, data=form.patient_data()
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "patients/edit.html", {"form": form, "patient": patient}, status=400)
+    except PatientEditConflict as error:
+        conflict = error.current
+    else:
+        messages.success(request, f"Saved. {saved.display_name()}'s details are up to date.")
+        return redirect("patients:chart", public_id=patient.public_id)
+
+    # Keep what this user typed; show what others saved since this edit's version, field by field.
+    theirs = patient_fields_changed_since(patient=patient, version=expected)
+    changed_by_other = [
+        (str(form.fields[name].label), str(form.cleaned_data[name]), str(getattr(conflict, name)))
+        for name in form.fields
+        if name in theirs and name in form.cleaned_data
+    ]
+    # Saving again from here means "I have seen their change": base it on their version.
+    data = request.POST.copy()
+    data["version"] = str(conflict.version)
+    form.data = data
     return render(
         request,
         "patients/edit.html",
@@ -175,7 +183,7 @@ def patient_edit_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
             "conflict": conflict,
             "changed_by_other": changed_by_other,
         },
-        status=409 if conflict else (400 if form.errors else 200),
+        status=409,
     )
 
 

@@ -25,12 +25,13 @@ DROP FUNCTION IF EXISTS openkap_audit_refuse_change();
 
 def create_trigger(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        # params=None: the SQL is sent as is; with parameters psycopg would read RAISE's % as one.
+        schema_editor.execute(CREATE, params=None)
 
 
 def drop_trigger(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

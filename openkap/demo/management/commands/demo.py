@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openkap.accounts.mfa import DEVICE_NAME, current_code
-from openkap.accounts.models import Clinic, Organisation, Role, User
-from openkap.accounts.services import organisation_create, staff_create
+from openkap.accounts.models import Organisation, Role, User
+from openkap.accounts.services import clinic_create, staff_create
 from openkap.demo.people import RELATIONSHIPS, Place, fictional_phone, synthetic_patient
 from openkap.patients.models import Patient
 from openkap.patients.services import patient_register, support_person_add
@@ -94,13 +94,9 @@ class Command(BaseCommand):
         if Organisation.objects.filter(name=ORGANISATION).exists():
             return False
         rng = random.Random(2026)  # the same demo clinic every time
-        organisation = organisation_create(name=ORGANISATION)
         clinics = {
-            short: Clinic.objects.create(
-                organisation=organisation,
-                name=f"Harbor Mind {short}",
-                mrn_prefix=prefix,
-                timezone="America/New_York",
+            short: clinic_create(
+                organisation_name=ORGANISATION, name=f"Harbor Mind {short}", mrn_prefix=prefix
             )
             for short, prefix, _, _ in CLINICS
         }
