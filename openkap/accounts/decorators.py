@@ -9,10 +9,22 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from openkap.accounts.models import Clinic, User
 from openkap.accounts.permissions import Permission, user_can
+
+
+class NotFoundForUser(Http404):
+    """A record that does not exist for this user: absent, or in a clinic they hold no role in.
+
+    Answered as 404 so its existence is not revealed, and audited as a refused access."""
+
+    def __init__(self, *, object_type: str, object_id: str) -> None:
+        super().__init__(f"No {object_type} here.")
+        self.object_type = object_type
+        self.object_id = object_id
+
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openkap.accounts.decorators import active_clinic, clinic_permission_required, request_user
-from openkap.accounts.models import Clinic, User
+from openkap.accounts.models import Clinic, Role, User
 from openkap.accounts.permissions import Permission
 from openkap.accounts.services import staff_create, staff_deactivate, staff_roles_set
 from openkap.accounts.staff_forms import StaffCreateForm, StaffRolesForm
@@ -32,7 +32,7 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
         .order_by("last_name", "first_name")
     )
     rows = [
-        (member, sorted(member.roles_in(clinic.pk)))
+        (member, [Role(role).label for role in sorted(member.roles_in(clinic.pk))])
         for member in members.prefetch_related("memberships")
     ]
     return render(request, "accounts/staff_list.html", {"rows": rows, "clinic": clinic})

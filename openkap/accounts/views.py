@@ -145,7 +145,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def session_status_view(request: HttpRequest) -> JsonResponse:
     """How long this session has left; polled by the page without counting as activity."""
-    if not request.user.is_authenticated:
+    user = request.user
+    if not (isinstance(user, User) and user.is_authenticated and user.is_verified()):  # type: ignore[attr-defined]
         return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
     return JsonResponse(
         {"signed_in": True, "seconds_left": session_seconds_left(request.session, now=time.time())}

@@ -29,6 +29,7 @@ class Category(models.TextChoices):
     STAFF = "staff", "Staff and roles"
     CLINIC_SETTINGS = "clinic_settings", "Clinic settings"
     AUDIT_LOG = "audit_log", "Audit log"
+    ACCESS_CONTROL = "access_control", "Access control"
 
 
 GENESIS_HASH = "0" * 64

@@ -57,3 +57,33 @@ def _events_in_chain_order() -> Iterator[AuditEvent]:
 def audit_chain_verify() -> tuple[int, ChainBreak | None]:
     """Return how many rows there are and the first break in the chain, if any."""
     return AuditEvent.objects.count(), find_first_break(_events_in_chain_order())
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The newest row's sequence and hash, kept outside the database by `audit verify --anchor`.
+
+    The chain alone cannot show that its newest rows were removed; a head recorded earlier can: that
+    row must still be there, with the same hash."""
+
+    sequence: int
+    hash: str
+
+
+def audit_chain_head() -> ChainHead | None:
+    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+    return ChainHead(last.sequence, last.hash) if last else None
+
+
+def audit_anchor_problem(anchor: ChainHead) -> str | None:
+    row = AuditEvent.objects.filter(sequence=anchor.sequence).only("pk", "hash").first()
+    if row is None:
+        return (
+            f"row with sequence {anchor.sequence}, present at the last verification, is gone: "
+            "the newest rows were removed"
+        )
+    if row.hash != anchor.hash:
+        return (
+            f"audit row id={row.pk} (sequence {anchor.sequence}) differs from the last verification"
+        )
+    return None

@@ -71,6 +71,9 @@ def audit_report_view(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.POST or None, clinic=clinic)
     filters = form.to_filter() if request.method == "POST" and form.is_valid() else AuditFilter()
     events = audit_event_list(clinic_id=clinic.pk, filters=filters)
+    if form.errors:
+        # A filter that could not be read must not show everything instead.
+        events = events.none()
     exporting = request.POST.get("export") == "csv" and not form.errors
     audit_record(
         action=Action.EXPORT if exporting else Action.READ,

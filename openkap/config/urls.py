@@ -7,3 +7,6 @@ urlpatterns = [
     path("audit/", include("openkap.audit.urls")),
     path("staff/", include("openkap.accounts.staff_urls")),
 ]
+
+handler403 = "openkap.web.views.permission_denied"
+handler404 = "openkap.web.views.page_not_found"

@@ -7,11 +7,12 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openkap.accounts.decorators import (
+    NotFoundForUser,
     active_clinic,
     clinic_permission_required,
     request_user,
@@ -43,7 +44,7 @@ def _patient_or_404(request: HttpRequest, public_id: uuid.UUID, permission: Perm
             user=request_user(request), public_id=public_id, permission=permission
         )
     except Patient.DoesNotExist:
-        raise Http404 from None
+        raise NotFoundForUser(object_type="patient", object_id=str(public_id)) from None
 
 
 @staff_required

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from openkap.accounts.models import Clinic, User
+from openkap.accounts.models import Clinic, Role, User
 from openkap.accounts.permissions import Permission, user_can
 from openkap.accounts.sessions import session_idle_seconds
 
@@ -18,7 +18,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "active_clinic": clinic,
         "user_clinics": Clinic.objects.filter(memberships__user=user).distinct().order_by("name"),
-        "active_roles": sorted(user.roles_in(clinic.pk)),
+        "active_roles": [Role(role).label for role in sorted(user.roles_in(clinic.pk))],
         "idle_seconds": session_idle_seconds(request.session),
         "can": {
             permission.value: user_can(user, permission, clinic.pk) for permission in Permission

@@ -1,4 +1,4 @@
-"""On PostgreSQL, refuse UPDATE and DELETE on the audit table at the database itself."""
+"""On PostgreSQL, refuse UPDATE and DELETE on the audit table at the database itself (TRUNCATE: 0003)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,432 @@
+"""Who gets what from every URL of the project: one expected answer per URL, kind of user and method.
+
+Every URL pattern must have a row in MATRIX, and every row must name a URL pattern that exists, so a
+new page cannot ship without someone deciding who may open it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import PASSWORD, sign_in
+from openkap.accounts.models import Clinic, Membership, Role, User
+from openkap.accounts.sessions import session_start
+from openkap.patients.models import Patient, SupportPerson
+
+pytestmark = pytest.mark.django_db
+
+# Columns of the matrix, in this order.
+KINDS = (
+    "anonymous",
+    "prescriber",
+    "nurse",
+    "therapist",
+    "front_desk",
+    "billing",
+    "clinic_admin",
+    "patient_user",  # a signed-in user of kind "patient" (portal account), both factors given
+    "other_clinic",  # staff holding every role, but only in the other clinic
+    "unverified",  # staff holding every role in the clinic, password given but no second factor
+)
+
+LOGIN = "302 accounts:login"  # sent to the sign-in page
+HOME = "302 web:home"
+CHART = "302 patients:chart"  # the change was made; back to the chart
+STAFF = "302 staff:list"  # the change was made; back to the staff list
+
+# fmt: off
+MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
+    #                              anon   presc  nurse  thera  front  bill   admin  ptuser other  unver
+    "web:home": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   200,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    "accounts:login": {
+        "GET":                    (200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+        "POST":                   (400,   400,   400,   400,   400,   400,   400,   400,   400,   400),
+    },
+    # Without a pending password step the code pages send everyone back to the password.
+    "accounts:mfa_verify": {
+        "GET":                    (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+        "POST":                   (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    },
+    "accounts:mfa_setup": {
+        "GET":                    (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+        "POST":                   (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    },
+    "accounts:logout": {
+        "GET":                    (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+        "POST":                   (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    },
+    # A password without the second factor is not a session.
+    "accounts:session_status": {
+        "GET":                    (401,   200,   200,   200,   200,   200,   200,   200,   200,   401),
+        "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
+    "accounts:session_heartbeat": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 200,   200,   200,   200,   200,   200,   403,   200,   LOGIN),
+    },
+    # The idle overlay's sign-in: open to all, it checks both factors itself (empty form: 400).
+    "accounts:reauth": {
+        "GET":                    (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+        "POST":                   (400,   400,   400,   400,   400,   400,   400,   400,   400,   400),
+    },
+    "accounts:clinic_switch": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  403,   HOME,  LOGIN),
+    },
+    # The other clinic's staff see their own clinic's list, which does not hold this clinic's patient.
+    "patients:list": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   200,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 200,   200,   200,   200,   200,   403,   403,   200,   LOGIN),
+    },
+    # The other clinic's staff register in their own clinic, which they may.
+    "patients:register": {
+        "GET":                    (LOGIN, 200,   200,   403,   200,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, CHART, CHART, 403,   CHART, 403,   403,   403,   CHART, LOGIN),
+    },
+    # Another clinic's patient does not exist for you (404); your own clinic's is refused (403).
+    "patients:chart": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   200,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    "patients:edit": {
+        "GET":                    (LOGIN, 200,   200,   403,   200,   200,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, CHART, CHART, 403,   CHART, CHART, 403,   403,   404,   LOGIN),
+    },
+    "patients:support_add": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, CHART, CHART, 403,   CHART, CHART, 403,   403,   404,   LOGIN),
+    },
+    "patients:support_remove": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, CHART, CHART, 403,   CHART, CHART, 403,   403,   404,   LOGIN),
+    },
+    # The other clinic's administrator sees the report of their own clinic.
+    "audit:report": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+    },
+    "staff:list": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+    },
+    "staff:add": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   STAFF, 403,   STAFF, LOGIN),
+    },
+    # A staff member of this clinic is not a member of the other clinic: 404 there.
+    "staff:roles": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   STAFF, 403,   404,   LOGIN),
+    },
+    "staff:deactivate": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   STAFF, 403,   404,   LOGIN),
+    },
+}
+# fmt: on
+
+# Answers that refuse the request: nothing may have changed after them.
+REFUSALS = {LOGIN, 401, 403, 404, 405}
+# Kinds that have no business seeing anything of the clinic's patients or staff.
+OUTSIDERS = {"anonymous", "patient_user", "other_clinic", "unverified"}
+
+
+def _walk(resolver: URLResolver, namespaces: tuple[str, ...] = ()):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from _walk(entry, inner)
+        elif isinstance(entry, URLPattern):
+            # An unnamed pattern shows up by its route, so it fails the completeness check too.
+            yield ":".join((*namespaces, entry.name or f"<unnamed {entry.pattern}>")), entry
+
+
+def project_url_patterns() -> dict[str, URLPattern]:
+    patterns: dict[str, URLPattern] = {}
+    for name, pattern in _walk(get_resolver()):
+        patterns.setdefault(name, pattern)
+    return patterns
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    missing = sorted(set(project_url_patterns()) - set(MATRIX))
+    assert not missing, f"URL patterns with no row in the authorization matrix: {missing}"
+
+
+def test_every_row_of_the_matrix_is_a_url_pattern():
+    stale = sorted(set(MATRIX) - set(project_url_patterns()))
+    assert not stale, f"Matrix rows for URL patterns that no longer exist: {stale}"
+
+
+def test_every_row_of_the_matrix_has_an_answer_for_each_kind_and_method():
+    for name, row in MATRIX.items():
+        assert set(row) == {"GET", "POST"}, name
+        for method, answers in row.items():
+            assert len(answers) == len(KINDS), f"{name} {method}: {len(answers)} answers"
+
+
+@dataclass
+class World:
+    clinic: Clinic
+    other_clinic: Clinic
+    patient: Patient
+    support: SupportPerson
+    colleague: User  # a staff member of the clinic, the target of the staff pages
+
+    def kwargs_for(self, pattern: URLPattern) -> dict[str, object]:
+        values = {
+            "public_id": self.patient.public_id,
+            "person_id": self.support.pk,
+            "user_id": self.colleague.pk,
+        }
+        unknown = set(pattern.pattern.converters) - set(values)
+        assert not unknown, f"{pattern.name}: no fixture value for URL parameters {sorted(unknown)}"
+        return {name: values[name] for name in pattern.pattern.converters}
+
+
+@pytest.fixture
+def world(clinic, other_clinic, make_patient, make_staff) -> World:
+    patient = make_patient(clinic, legal_given_name="Zephyrine", phone="555 010 1111")
+    support = SupportPerson.objects.create(
+        patient=patient, name="Ignatius Helper", relationship="Brother", phone="555 010 2222"
+    )
+    colleague = make_staff("colleague-marker", clinic, Role.NURSE)
+    return World(clinic, other_clinic, patient, support, colleague)
+
+
+def _signed_in_without_second_factor(user: User) -> Client:
+    # The password was accepted (a session exists) but no device was verified in it.
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session_start(session, idle_minutes=15)
+    session.save()
+    return client
+
+
+def client_of(kind: str, world: World, make_staff) -> Client:
+    if kind == "anonymous":
+        return Client()
+    if kind in Role.values:
+        return sign_in(Client(), make_staff(f"{kind}-actor", world.clinic, kind))
+    if kind == "patient_user":
+        user = User.objects.create_user(
+            username="portal-patient", password=PASSWORD, kind=User.Kind.PATIENT
+        )
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        return sign_in(Client(), user)
+    if kind == "other_clinic":
+        return sign_in(Client(), make_staff("elsewhere", world.other_clinic, *Role.values))
+    if kind == "unverified":
+        return _signed_in_without_second_factor(make_staff("halfway", world.clinic, *Role.values))
+    raise AssertionError(f"unknown kind {kind}")
+
+
+def post_data(name: str, world: World) -> dict[str, object]:
+    """A body that succeeds for someone allowed, so an allowed answer is a real success.
+
+    The sign-in forms get wrong credentials instead: their answer (400) is the same for everyone.
+    """
+    patient = world.patient
+    if name == "accounts:login":
+        return {"username": "nobody-here", "password": "not-the-password"}
+    if name in {"accounts:mfa_verify", "accounts:mfa_setup"}:
+        return {"token": "123456"}
+    if name == "accounts:clinic_switch":
+        return {"clinic": world.clinic.pk}
+    if name == "patients:list":
+        return {"query": patient.legal_family_name}
+    if name == "patients:register":
+        return {
+            "legal_given_name": "Ada",
+            "legal_family_name": "Newcomer",
+            "date_of_birth": "1990-02-03",
+            "sex": "female",
+            "country": "US",
+        }
+    if name == "patients:edit":
+        return {
+            "legal_given_name": patient.legal_given_name,
+            "legal_family_name": patient.legal_family_name,
+            "date_of_birth": patient.date_of_birth.isoformat(),
+            "sex": patient.sex,
+            "country": patient.country,
+            "phone": "555 010 9999",
+            "version": patient.version,
+        }
+    if name == "patients:support_add":
+        return {"name": "Sam Driver", "relationship": "Friend", "phone": "555 010 3333"}
+    if name == "audit:report":
+        return {"action": "read"}
+    if name == "staff:add":
+        return {
+            "username": "new.person",
+            "first_name": "New",
+            "last_name": "Person",
+            "roles": [Role.NURSE],
+            "password": "a-long-enough-first-password",
+        }
+    if name == "staff:roles":
+        return {"roles": [Role.NURSE, Role.THERAPIST]}
+    return {}
+
+
+def _state(world: World) -> tuple[object, ...]:
+    world.patient.refresh_from_db()
+    return (
+        Patient.objects.count(),
+        SupportPerson.objects.count(),
+        sorted(Membership.objects.values_list("user_id", "clinic_id", "role")),
+        User.objects.filter(is_active=True).count(),
+        world.patient.version,
+        world.patient.phone,
+    )
+
+
+def _answer(response) -> int | str:
+    if response.status_code != 302:
+        return int(response.status_code)
+    return f"302 {resolve(urlsplit(response['Location']).path).view_name}"
+
+
+CASES = [
+    pytest.param(name, kind, method, answers[KINDS.index(kind)], id=f"{name}-{kind}-{method}")
+    for name, row in MATRIX.items()
+    for method, answers in row.items()
+    for kind in KINDS
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "method", "expected"), CASES)
+def test_it_answers_as_the_matrix_says(name, kind, method, expected, world, make_staff):
+    pattern = project_url_patterns().get(name)
+    assert pattern is not None, f"{name} is in the matrix but is not a URL pattern"
+    url = reverse(name, kwargs=world.kwargs_for(pattern))
+    client = client_of(kind, world, make_staff)
+    before = _state(world)
+
+    response = client.get(url) if method == "GET" else client.post(url, post_data(name, world))
+
+    assert _answer(response) == expected, f"{method} {url} as {kind}"
+    if expected in REFUSALS:
+        assert _state(world) == before, f"{method} {url} as {kind} was refused but changed data"
+    body = response.content.decode() if not response.streaming else ""
+    if kind in OUTSIDERS:
+        for marker in (
+            world.patient.mrn,
+            world.patient.legal_given_name,
+            world.support.name,
+            world.colleague.username,
+        ):
+            assert marker not in body, f"{method} {url} as {kind} shows {marker!r}"
+    if kind == Role.CLINIC_ADMIN:
+        # Minimum necessary: the administrator role alone does not see patient details.
+        assert world.patient.legal_given_name not in body
+
+
+# --- Guessing a patient of another clinic -----------------------------------------------------------
+
+
+@pytest.fixture
+def foreign_patient(other_clinic, make_patient) -> Patient:
+    patient: Patient = make_patient(
+        other_clinic, legal_given_name="Outlandia", date_of_birth=date(1970, 1, 2)
+    )
+    SupportPerson.objects.create(
+        patient=patient, name="Faraway Friend", relationship="Friend", phone="555 010 4444"
+    )
+    return patient
+
+
+PATIENT_REQUESTS = [
+    ("GET", "patients:chart"),
+    ("GET", "patients:edit"),
+    ("POST", "patients:edit"),
+    ("POST", "patients:support_add"),
+]
+
+
+def _guess(client: Client, method: str, name: str, public_id: uuid.UUID):
+    url = reverse(name, kwargs={"public_id": public_id})
+    if method == "GET":
+        return client.get(url)
+    return client.post(
+        url,
+        {
+            "legal_given_name": "Hacked",
+            "legal_family_name": "Hacked",
+            "date_of_birth": "1990-01-01",
+            "sex": "male",
+            "country": "US",
+            "version": 1,
+            "name": "Intruder",
+            "relationship": "None",
+            "phone": "555 010 5555",
+        },
+    )
+
+
+@pytest.mark.parametrize(("method", "name"), PATIENT_REQUESTS)
+@pytest.mark.parametrize("role", Role.values)
+def test_it_rejects_guessing_another_clinics_patient_as_not_found(
+    role, method, name, clinic, make_staff, foreign_patient
+):
+    client = sign_in(Client(), make_staff("guesser", clinic, role))
+    real = _guess(client, method, name, foreign_patient.public_id)
+    made_up = _guess(client, method, name, uuid.uuid4())
+
+    # The real UUID of another clinic's patient answers exactly like a UUID that matches nobody.
+    assert real.status_code == made_up.status_code == 404
+    assert foreign_patient.legal_given_name not in real.content.decode()
+    foreign_patient.refresh_from_db()
+    assert foreign_patient.legal_family_name != "Hacked"
+    assert foreign_patient.support_persons.count() == 1
+
+
+def test_it_rejects_removing_a_support_person_through_another_patients_address(
+    clinic, make_staff, make_patient, foreign_patient
+):
+    client = sign_in(Client(), make_staff("guesser", clinic, Role.NURSE))
+    own = make_patient(clinic)
+    own_other = make_patient(clinic)
+    neighbour = SupportPerson.objects.create(
+        patient=own_other, name="Neighbour", relationship="Friend", phone="555 010 6666"
+    )
+    foreign_person = foreign_patient.support_persons.get()
+
+    for public_id, person in (
+        (own.public_id, foreign_person),  # own patient's address, another clinic's person
+        (own.public_id, neighbour),  # own patient's address, another patient's person
+        (foreign_patient.public_id, foreign_person),  # another clinic's patient and person
+        (uuid.uuid4(), foreign_person),
+    ):
+        url = reverse(
+            "patients:support_remove", kwargs={"public_id": public_id, "person_id": person.pk}
+        )
+        assert client.post(url).status_code == 404, url
+
+    assert SupportPerson.objects.filter(pk__in=[foreign_person.pk, neighbour.pk]).count() == 2
+
+
+def test_it_rejects_finding_another_clinics_patient_by_search(clinic, make_staff, foreign_patient):
+    client = sign_in(Client(), make_staff("searcher", clinic, Role.PRESCRIBER))
+    for query in (
+        foreign_patient.legal_family_name,
+        foreign_patient.mrn,
+        foreign_patient.date_of_birth.isoformat(),
+    ):
+        response = client.post(reverse("patients:list"), {"query": query})
+        assert response.status_code == 200
+        assert str(foreign_patient.public_id) not in response.content.decode(), query
+        assert foreign_patient.legal_given_name not in response.content.decode(), query
