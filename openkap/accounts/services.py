@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from openkap.audit.services import audit_record
 def _idle_minutes_for(user: User) -> int:
     # The strictest idle time-out among the user's clinics applies to their session.
     minutes = [m.clinic.idle_timeout_minutes for m in user.memberships.select_related("clinic")]
-    return min(minutes, default=15)
+    return min(minutes, default=settings.OPENKAP_IDLE_TIMEOUT_MINUTES)
 
 
 @transaction.atomic

@@ -4,9 +4,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from openkap.accounts.models import Membership
 from openkap.audit.chain import ChainBreak, find_first_break
 from openkap.audit.models import AuditEvent
 
@@ -32,7 +33,12 @@ class AuditFilter:
 
 
 def audit_event_list(*, clinic_id: int, filters: AuditFilter) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.filter(clinic_id=clinic_id).select_related("patient", "user")
+    # A clinic's report holds its own events and the clinic-less account events (sign-ins, time-outs)
+    # of the people who work there.
+    staff_ids = Membership.objects.filter(clinic_id=clinic_id).values("user_id")
+    events = AuditEvent.objects.filter(
+        Q(clinic_id=clinic_id) | Q(clinic__isnull=True, user_id__in=staff_ids)
+    ).select_related("patient", "user")
     tz = timezone.get_current_timezone()
     if filters.date_from:
         events = events.filter(occurred_at__gte=datetime.combine(filters.date_from, time.min, tz))
