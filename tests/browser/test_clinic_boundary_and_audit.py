@@ -63,9 +63,11 @@ def test_a_clinic_admin_filters_sorts_and_exports_the_audit_report(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Audit report")
     table = page.locator("table")
     rows = table.locator("tbody tr")
-    # Three registrations and this opening of the report itself, newest first.
-    expect(rows).to_have_count(4)
+    # Three registrations, the administrator's own sign-in and this opening of the report itself,
+    # newest first.
+    expect(rows).to_have_count(5)
     expect(rows.first.locator("td").nth(3)).to_have_text("Read")
+    expect(rows.nth(1).locator("td").nth(3)).to_have_text("Sign-in")
     expect(page.get_by_text("southdesk")).to_have_count(0)
 
     page.get_by_label("Action").select_option(label="Create")
