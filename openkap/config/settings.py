@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "openkap.accounts",
     "openkap.audit",
     "openkap.patients",
+    "openkap.knowledge",
+    "openkap.screening",
+    "openkap.consent",
+    "openkap.portal",
     "openkap.web",
     "openkap.demo",
 ]

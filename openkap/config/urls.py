@@ -6,6 +6,9 @@ urlpatterns = [
     path("patients/", include("openkap.patients.urls")),
     path("audit/", include("openkap.audit.urls")),
     path("staff/", include("openkap.accounts.staff_urls")),
+    path("screening/", include("openkap.screening.urls")),
+    path("consent/", include("openkap.consent.urls")),
+    path("portal/", include("openkap.portal.urls")),
 ]
 
 handler403 = "openkap.web.views.permission_denied"
