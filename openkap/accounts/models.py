@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from functools import cached_property
 from typing import ClassVar
 
 from django.conf import settings
@@ -73,11 +74,20 @@ class User(AbstractUser):
         name = self.get_full_name() or self.username
         return f"{name}, {self.credentials}" if self.credentials else name
 
+    @cached_property
+    def _clinic_roles(self) -> frozenset[tuple[int, str]]:
+        # Read once per user object (one request): permission checks ask many times per page.
+        return frozenset(self.memberships.values_list("clinic_id", "role"))
+
+    def forget_memberships(self) -> None:
+        """Drop the cached memberships after they were changed through this object."""
+        self.__dict__.pop("_clinic_roles", None)
+
     def clinic_ids(self) -> set[int]:
-        return {m.clinic_id for m in self.memberships.all()}
+        return {clinic_id for clinic_id, _ in self._clinic_roles}
 
     def roles_in(self, clinic_id: int) -> set[str]:
-        return {m.role for m in self.memberships.all() if m.clinic_id == clinic_id}
+        return {role for cid, role in self._clinic_roles if cid == clinic_id}
 
     def has_role(self, clinic_id: int, roles: frozenset[str] | set[str]) -> bool:
         return bool(self.roles_in(clinic_id) & set(roles))

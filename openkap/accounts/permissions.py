@@ -49,4 +49,4 @@ def user_can(user: User, permission: Permission, clinic_id: int) -> bool:
 
 def clinic_ids_where(user: User, permission: Permission) -> set[int]:
     allowed = roles_with(permission)
-    return {m.clinic_id for m in user.memberships.all() if m.role in allowed}
+    return {clinic_id for clinic_id in user.clinic_ids() if user.roles_in(clinic_id) & allowed}

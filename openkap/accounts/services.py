@@ -163,6 +163,7 @@ def staff_roles_set(*, actor: User, user: User, clinic: Clinic, roles: Iterable[
     Membership.objects.bulk_create(
         Membership(user=user, clinic=clinic, role=role) for role in sorted(wanted - current)
     )
+    user.forget_memberships()
     audit_record(
         action=Action.UPDATE,
         category=Category.STAFF,
