@@ -38,6 +38,8 @@ class Clinic(models.Model):
         validators=[RegexValidator(r"^[A-Z]{1,8}$", "Use 1 to 8 capital letters.")],
         help_text="Prefix of medical record numbers made here.",
     )
+    # Optimistic concurrency for the settings page, as for patients.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

@@ -9,6 +9,7 @@ from django.contrib.auth import login
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import login as otp_login
@@ -173,3 +174,39 @@ def staff_roles_set(*, actor: User, user: User, clinic: Clinic, roles: Iterable[
         object_id=user.pk,
         detail={"roles_added": sorted(wanted - current), "roles_removed": sorted(current - wanted)},
     )
+
+
+CLINIC_SETTINGS_FIELDS = ("name", "timezone", "idle_timeout_minutes")
+
+
+class ClinicSettingsConflict(Exception):
+    """Another administrator saved the settings after this edit began."""
+
+
+@transaction.atomic
+def clinic_settings_update(
+    *, actor: User, clinic: Clinic, expected_version: int, data: dict[str, object]
+) -> Clinic:
+    if not user_can(actor, Permission.STAFF_MANAGE, clinic.pk):
+        raise PermissionDenied
+    fields = {name: data[name] for name in CLINIC_SETTINGS_FIELDS if name in data}
+    candidate = Clinic.objects.get(pk=clinic.pk)
+    changed = sorted(name for name, value in fields.items() if getattr(candidate, name) != value)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    candidate.full_clean()
+    saved = Clinic.objects.filter(pk=clinic.pk, version=expected_version).update(
+        **fields, version=F("version") + 1
+    )
+    if saved == 0:
+        raise ClinicSettingsConflict
+    audit_record(
+        action=Action.UPDATE,
+        category=Category.CLINIC_SETTINGS,
+        actor=actor,
+        clinic=clinic,
+        object_type="clinic",
+        object_id=clinic.pk,
+        detail={"fields": changed},
+    )
+    return Clinic.objects.get(pk=clinic.pk)

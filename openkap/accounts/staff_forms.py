@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from openkap.accounts.models import Role, User
+from openkap.accounts.models import Clinic, Role, User
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -56,3 +56,16 @@ class StaffCreateForm(forms.Form):
 
 class StaffRolesForm(forms.Form):
     roles = RolesField(label="Roles in this clinic")
+
+
+class ClinicSettingsForm(forms.ModelForm[Clinic]):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Clinic
+        fields = ("name", "timezone", "idle_timeout_minutes")
+        labels = {"idle_timeout_minutes": "Idle time-out (minutes)"}
+        help_texts = {
+            "timezone": "An IANA time zone, e.g. America/New_York. Pages show times in it.",
+            "idle_timeout_minutes": "5 to 30. Applies from each person's next sign-in.",
+        }

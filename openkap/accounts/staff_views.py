@@ -11,8 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openkap.accounts.decorators import active_clinic, clinic_permission_required, request_user
 from openkap.accounts.models import Clinic, Role, User
 from openkap.accounts.permissions import Permission
-from openkap.accounts.services import staff_create, staff_deactivate, staff_roles_set
-from openkap.accounts.staff_forms import StaffCreateForm, StaffRolesForm
+from openkap.accounts.services import (
+    ClinicSettingsConflict,
+    clinic_settings_update,
+    staff_create,
+    staff_deactivate,
+    staff_roles_set,
+)
+from openkap.accounts.staff_forms import ClinicSettingsForm, StaffCreateForm, StaffRolesForm
 
 
 def _member_or_404(clinic: Clinic, user_id: int) -> User:
@@ -115,3 +121,37 @@ def staff_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
             request, f"{member.display_name()} is deactivated and signed out everywhere."
         )
     return redirect("staff:list")
+
+
+@clinic_permission_required(Permission.STAFF_MANAGE)
+@require_http_methods(["GET", "POST"])
+def clinic_settings_view(request: HttpRequest) -> HttpResponse:
+    clinic = Clinic.objects.get(pk=active_clinic(request).pk)
+    form = ClinicSettingsForm(
+        request.POST or None, instance=clinic, initial={"version": clinic.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            clinic_settings_update(
+                actor=request_user(request),
+                clinic=clinic,
+                expected_version=form.cleaned_data["version"],
+                data=form.cleaned_data,
+            )
+        except ClinicSettingsConflict:
+            form.add_error(
+                None,
+                "Another administrator changed these settings while you were editing. "
+                "Nothing was saved; reload the page to see their change.",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Clinic settings saved.")
+            return redirect("staff:clinic_settings")
+    return render(
+        request,
+        "accounts/clinic_settings.html",
+        {"form": form, "clinic": clinic},
+        status=400 if form.errors else 200,
+    )

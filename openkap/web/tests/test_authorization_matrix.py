@@ -41,6 +41,7 @@ LOGIN = "302 accounts:login"  # sent to the sign-in page
 HOME = "302 web:home"
 CHART = "302 patients:chart"  # the change was made; back to the chart
 STAFF = "302 staff:list"  # the change was made; back to the staff list
+SETTINGS = "302 staff:clinic_settings"  # saved; back to the settings page
 
 # fmt: off
 MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
@@ -119,6 +120,11 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
     "staff:list": {
         "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
         "POST":                   (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+    },
+    # The other-clinic user holds every role there, so they see their own clinic's settings.
+    "staff:clinic_settings": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   SETTINGS, 403,   400,   LOGIN),
     },
     "staff:add": {
         "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
@@ -279,6 +285,14 @@ def post_data(name: str, world: World) -> dict[str, object]:
         }
     if name == "staff:roles":
         return {"roles": [Role.NURSE, Role.THERAPIST]}
+    if name == "staff:clinic_settings":
+        # For the other clinic's admin (their own clinic) this is refused: "North" is taken (400).
+        return {
+            "name": "North",
+            "timezone": "America/Chicago",
+            "idle_timeout_minutes": 10,
+            "version": 1,
+        }
     return {}
 
 
