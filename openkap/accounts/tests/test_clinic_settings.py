@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from openkap.accounts.models import Clinic, Role
@@ -11,7 +13,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("staff:clinic_settings")
 
 
-def _post(client, clinic, **changes):
+def _post(client: Client, clinic: Clinic, **changes: object) -> HttpResponse:
     data = {
         "name": clinic.name,
         "timezone": clinic.timezone,
