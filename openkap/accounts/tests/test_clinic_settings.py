@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from openkap.accounts.models import Clinic, Role
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 from openkap.audit.models import Action, AuditEvent, Category
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +17,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("staff:clinic_settings")
 
 
-def _post(client: Client, clinic: Clinic, **changes: object) -> HttpResponse:
+def _post(client: Client, clinic: Clinic, **changes: object) -> _MonkeyPatchedWSGIResponse:
     data = {
         "name": clinic.name,
         "timezone": clinic.timezone,
