@@ -52,16 +52,21 @@ class SessionLifetimeMiddleware:
                 )
                 logout(request)
                 request.session[EXPIRED_USER] = user.pk
-                if request.path == reverse("accounts:reauth"):
+                if request.path in (reverse("accounts:reauth"), reverse("portal:reauth")):
                     # The idle dialog's sign-in is often the first request after the time-out:
                     # let it through, so it signs the same person back in at the first attempt.
                     return self.get_response(request)
                 if wants_json(request):
                     return JsonResponse({"error": "session_expired", "reason": reason}, status=401)
-                login_url = reverse("accounts:login")
+                # Patients sign in again at the portal, staff at the staff sign-in.
+                portal = user.kind == User.Kind.PATIENT
+                login_url = reverse("portal:login" if portal else "accounts:login")
                 return redirect(f"{login_url}?{urlencode({'next': request.path, 'expired': '1'})}")
             # The status poll must not count as activity, or an open tab would never time out.
-            if request.path != reverse("accounts:session_status"):
+            if request.path not in (
+                reverse("accounts:session_status"),
+                reverse("portal:session_status"),
+            ):
                 request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
 

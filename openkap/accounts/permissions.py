@@ -17,23 +17,49 @@ class Permission(StrEnum):
     PATIENT_EDIT = "patient_edit"
     AUDIT_REPORT = "audit_report"
     STAFF_MANAGE = "staff_manage"
+    # Pre-screen leads from the public portal: see them and move them along (new → contacted → …).
+    LEAD_MANAGE = "lead_manage"
+    # Publish a new version of a clinic's consent documents.
+    CONSENT_PUBLISH = "consent_publish"
+    # Intake and screening: read it; enter intake data; run the eligibility engine (a draft);
+    # decide, sign and add addenda (the prescriber's alone).
+    SCREENING_VIEW = "screening_view"
+    INTAKE_EDIT = "intake_edit"
+    SCREENING_EVALUATE = "screening_evaluate"
+    SCREENING_SIGN = "screening_sign"
+    # Publish the clinic's local rules over the rule pack (stricter only).
+    RULES_MANAGE = "rules_manage"
 
 
 # The clinic administrator manages people and settings but does not open charts by that role alone
 # (minimum necessary); a medical director who is also a prescriber holds both roles.
+# Intake and screening, minimum necessary too: the prescriber decides and signs; the nurse enters
+# intake and may run the engine (a draft for the prescriber); the therapist, who prepares and
+# integrates, reads it; front desk, billing and the administrator do not see it.
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.PRESCRIBER: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
-    ),
+    )
+    | {Permission.LEAD_MANAGE}
+    | {
+        Permission.SCREENING_VIEW,
+        Permission.INTAKE_EDIT,
+        Permission.SCREENING_EVALUATE,
+        Permission.SCREENING_SIGN,
+    },
     Role.NURSE: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
-    ),
-    Role.THERAPIST: frozenset({Permission.PATIENT_VIEW}),
+    )
+    | {Permission.LEAD_MANAGE}
+    | {Permission.SCREENING_VIEW, Permission.INTAKE_EDIT, Permission.SCREENING_EVALUATE},
+    Role.THERAPIST: frozenset({Permission.PATIENT_VIEW}) | {Permission.SCREENING_VIEW},
     Role.FRONT_DESK: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
-    ),
+    )
+    | {Permission.LEAD_MANAGE},
     Role.BILLING: frozenset({Permission.PATIENT_VIEW, Permission.PATIENT_EDIT}),
-    Role.CLINIC_ADMIN: frozenset({Permission.AUDIT_REPORT, Permission.STAFF_MANAGE}),
+    Role.CLINIC_ADMIN: frozenset({Permission.AUDIT_REPORT, Permission.STAFF_MANAGE})
+    | {Permission.CONSENT_PUBLISH, Permission.RULES_MANAGE},
 }
 
 

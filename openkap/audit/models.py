@@ -30,6 +30,10 @@ class Category(models.TextChoices):
     CLINIC_SETTINGS = "clinic_settings", "Clinic settings"
     AUDIT_LOG = "audit_log", "Audit log"
     ACCESS_CONTROL = "access_control", "Access control"
+    PORTAL_ACCOUNT = "portal_account", "Portal account"
+    CONSENT = "consent", "Informed consent"
+    LEADS = "leads", "Pre-screen leads"
+    SCREENING = "screening", "Intake and screening"
 
 
 GENESIS_HASH = "0" * 64

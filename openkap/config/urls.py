@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("openkap.audit.urls")),
     path("staff/", include("openkap.accounts.staff_urls")),
     path("screening/", include("openkap.screening.urls")),
+    path("knowledge/", include("openkap.knowledge.urls")),
     path("consent/", include("openkap.consent.urls")),
     path("portal/", include("openkap.portal.urls")),
 ]

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import overload
 
+from openkap.accounts.models import User
+from openkap.accounts.permissions import Permission, user_can
 from openkap.patients.models import Patient
 
 
@@ -18,16 +21,33 @@ class TimelineEntry:
 
 
 TimelineSource = Callable[[Patient], Iterable[TimelineEntry]]
-_sources: list[TimelineSource] = []
+# Each source with the permission needed to see its entries (None: anyone who may open the chart).
+_sources: list[tuple[TimelineSource, Permission | None]] = []
 
 
-def timeline_source(source: TimelineSource) -> TimelineSource:
-    _sources.append(source)
-    return source
+@overload
+def timeline_source(source: TimelineSource) -> TimelineSource: ...
+@overload
+def timeline_source(*, permission: Permission) -> Callable[[TimelineSource], TimelineSource]: ...
+def timeline_source(
+    source: TimelineSource | None = None, *, permission: Permission | None = None
+) -> TimelineSource | Callable[[TimelineSource], TimelineSource]:
+    """Register a source of chart entries; `permission` limits who sees them (minimum necessary)."""
+
+    def register(function: TimelineSource) -> TimelineSource:
+        _sources.append((function, permission))
+        return function
+
+    return register(source) if source is not None else register
 
 
-def patient_timeline(patient: Patient) -> list[TimelineEntry]:
-    entries = [entry for source in _sources for entry in source(patient)]
+def patient_timeline(patient: Patient, *, user: User) -> list[TimelineEntry]:
+    entries = [
+        entry
+        for source, permission in _sources
+        if permission is None or user_can(user, permission, patient.clinic_id)
+        for entry in source(patient)
+    ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 

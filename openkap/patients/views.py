@@ -117,7 +117,7 @@ def patient_chart_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         {
             "patient": patient,
             "support_persons": patient.support_persons.order_by("name"),
-            "timeline": patient_timeline(patient),
+            "timeline": patient_timeline(patient, user=user),
             "support_form": SupportPersonForm(),
             "can_edit": user_can(user, Permission.PATIENT_EDIT, patient.clinic_id),
         },

@@ -20,6 +20,8 @@ from conftest import PASSWORD, sign_in
 from openkap.accounts.models import Clinic, Membership, Role, User
 from openkap.accounts.sessions import session_start
 from openkap.patients.models import Patient, SupportPerson
+from openkap.portal.tests.matrix_values import portal_matrix_values
+from openkap.screening.tests.matrix_values import screening_matrix_values, screening_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,14 @@ LOGIN = "302 accounts:login"  # sent to the sign-in page
 HOME = "302 web:home"
 CHART = "302 patients:chart"  # the change was made; back to the chart
 STAFF = "302 staff:list"  # the change was made; back to the staff list
+PLOGIN = "302 portal:login"  # sent to the patient portal's sign-in
+LEAD = "302 portal:lead"  # the lead's status was changed; back to the lead
+DOCS = "302 consent:documents"  # a consent version was published
+CONSENTS = "302 consent:patient"  # back to the patient's consents
+TABLET = "302 consent:tablet"  # the clinic tablet is ready for the patient
 SETTINGS = "302 staff:clinic_settings"  # saved; back to the settings page
+RULES = "302 knowledge:rules"  # local rules published; back to the rules page
+INTAKE = "302 screening:intake"  # saved (or nothing to change); back to the intake page
 
 # fmt: off
 MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
@@ -121,6 +130,11 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
         "POST":                   (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
     },
+    # Every staff member reads the rules in force; only the administrator publishes local rules.
+    "knowledge:rules": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   200,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   RULES, 403,   RULES, LOGIN),
+    },
     # The other-clinic user holds every role there, so they see their own clinic's settings.
     "staff:clinic_settings": {
         "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
@@ -138,6 +152,172 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
     "staff:deactivate": {
         "GET":                    (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
         "POST":                   (LOGIN, 403,   403,   403,   403,   403,   STAFF, 403,   404,   LOGIN),
+    },
+    # --- Patient portal (public pages, patients' own pages, and the staff pages it adds) ---
+    "portal:login": {
+        "GET":                    (200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+        "POST":                   (400,   400,   400,   400,   400,   400,   400,   400,   400,   400),
+    },
+    "portal:logout": {
+        "GET":                    (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+        "POST":                   (PLOGIN, PLOGIN, PLOGIN, PLOGIN, PLOGIN, PLOGIN, PLOGIN, PLOGIN, PLOGIN, PLOGIN),
+    },
+    # Staff accounts are refused by the portal as patient accounts are by the staff pages; the matrix's
+    # patient user has no portal account linked to a patient, so it is refused too.
+    "portal:home": {
+        "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+    },
+    "portal:session_status": {
+        "GET":                    (401,   401,   401,   401,   401,   401,   401,   200,   401,   401),
+        "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
+    "portal:heartbeat": {
+        "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+    },
+    # The inactivity dialog's sign-in checks the password itself (empty form: 400).
+    "portal:reauth": {
+        "GET":                    (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+        "POST":                   (400,   400,   400,   400,   400,   400,   400,   400,   400,   400),
+    },
+    # An unknown invitation token, and the password page without a valid invitation: 404 for all.
+    "portal:welcome": {
+        "GET":                    (404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
+        "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
+    "portal:accept": {
+        "GET":                    (404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
+        "POST":                   (404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
+    },
+    "portal:learn": {
+        "GET":                    (200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+        "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
+    "portal:learn_topic": {
+        "GET":                    (200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+        "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
+    # The public pre-screen: anyone may send it; it becomes a lead of the chosen clinic.
+    "portal:prescreen": {
+        "GET":                    (200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+        "POST":                   ("302 portal:prescreen_result",) * 10,
+    },
+    "portal:prescreen_result": {
+        "GET":                    ("302 portal:prescreen",) * 10,
+        "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
+    # Front desk and others with PATIENT_EDIT make a portal invitation from the chart.
+    "portal:invite": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 200,   200,   403,   200,   200,   403,   403,   404,   LOGIN),
+    },
+    # The other clinic's staff see their own clinic's leads, which do not hold this clinic's lead.
+    "portal:leads": {
+        "GET":                    (LOGIN, 200,   200,   403,   200,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   403,   405,   403,   403,   403,   405,   LOGIN),
+    },
+    "portal:lead": {
+        "GET":                    (LOGIN, 200,   200,   403,   200,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, LEAD,  LEAD,  403,   LEAD,  403,   403,   403,   404,   LOGIN),
+    },
+    # --- Informed consent ---
+    "consent:documents": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+    },
+    "consent:publish": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   DOCS,  403,   DOCS,  LOGIN),
+    },
+    "consent:mine": {
+        "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+    },
+    "consent:sign": {
+        "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+    },
+    "consent:withdraw": {
+        "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+    },
+    "consent:patient": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   200,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    # Nothing is signed yet, so a withdrawal is refused with a message, back on the consent page.
+    "consent:staff_withdraw": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, CONSENTS, CONSENTS, 403, CONSENTS, CONSENTS, 403, 403, 404,  LOGIN),
+    },
+    "consent:tablet_start": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, TABLET, TABLET, 403,  TABLET, TABLET, 403,  403,   404,   LOGIN),
+    },
+    # Without a tablet signing started in this session, back to the home page.
+    "consent:tablet": {
+        "GET":                    (LOGIN, HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  403,   HOME,  LOGIN),
+        "POST":                   (LOGIN, HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  403,   HOME,  LOGIN),
+    },
+    "consent:tablet_done": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  403,   HOME,  LOGIN),
+    },
+    # --- Intake and screening: prescriber and nurse enter intake, the therapist reads, the prescriber
+    # alone signs; front desk, billing and the administrator see none of it.
+    # The other clinic's staff see their own clinic's queue (empty here).
+    "screening:queue": {
+        "GET":                    (LOGIN, 200,   200,   403,   403,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+    },
+    "screening:code_search": {
+        "GET":                    (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 200,   200,   403,   403,   403,   403,   403,   200,   LOGIN),
+    },
+    "screening:intake": {
+        "GET":                    (LOGIN, 200,   200,   200,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+            "POST":               (LOGIN, INTAKE, INTAKE, 403,  403,   403,   403,   403,   404,   LOGIN),
+        }
+        for name in (
+            "screening:problem_add",
+            "screening:problem_change",
+            "screening:medication_add",
+            "screening:medication_remove",
+            "screening:allergy_add",
+            "screening:allergy_remove",
+            "screening:measurement_add",
+            "screening:substance_set",
+            "screening:pregnancy_set",
+        )
+    },
+    "screening:questionnaire": {
+        "GET":                    (LOGIN, 200,   200,   403,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, INTAKE, INTAKE, 403,  403,   403,   403,   403,   404,   LOGIN),
+    },
+    "screening:decision": {
+        "GET":                    (LOGIN, 200,   200,   200,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    # The matrix's patient has no intake: evaluating is refused naming the missing weight (400).
+    "screening:evaluate": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 400,   400,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    # Only a prescriber signs; the matrix's patient has no draft to sign (409).
+    "screening:sign": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 409,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    # An empty addendum form is refused naming its fields (400).
+    "screening:addendum_add": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
     },
 }
 # fmt: on
@@ -195,6 +375,8 @@ class World:
             "public_id": self.patient.public_id,
             "person_id": self.support.pk,
             "user_id": self.colleague.pk,
+            **portal_matrix_values(self.clinic),
+            **screening_matrix_values(),
         }
         unknown = set(pattern.pattern.converters) - set(values)
         assert not unknown, f"{pattern.name}: no fixture value for URL parameters {sorted(unknown)}"
@@ -245,7 +427,7 @@ def post_data(name: str, world: World) -> dict[str, object]:
     The sign-in forms get wrong credentials instead: their answer (400) is the same for everyone.
     """
     patient = world.patient
-    if name == "accounts:login":
+    if name in {"accounts:login", "portal:login"}:
         return {"username": "nobody-here", "password": "not-the-password"}
     if name in {"accounts:mfa_verify", "accounts:mfa_setup"}:
         return {"token": "123456"}
@@ -285,6 +467,8 @@ def post_data(name: str, world: World) -> dict[str, object]:
         }
     if name == "staff:roles":
         return {"roles": [Role.NURSE, Role.THERAPIST]}
+    if name == "knowledge:rules":
+        return {"text": "", "reason": "Start from the bundled pack"}
     if name == "staff:clinic_settings":
         # For the other clinic's admin (their own clinic) this is refused: "North" is taken (400).
         return {
@@ -293,6 +477,35 @@ def post_data(name: str, world: World) -> dict[str, object]:
             "idle_timeout_minutes": 10,
             "version": 1,
         }
+    if name == "portal:prescreen":
+        return {
+            "age": 40,
+            "sex": "female",
+            "weight": "150",
+            "weight_unit": "lb",
+            "pregnant": "no",
+            "breastfeeding": "no",
+            "allergy_ketamine": "no",
+            "suicidal_thoughts": "no",
+            "ride_home": "yes",
+            "name": "Pat Public",
+            "phone": "555 010 8888",
+            "clinic": world.clinic.pk,
+            "consent_to_contact": "on",
+        }
+    if name == "portal:lead":
+        return {"expected": "new", "status": "contacted"}
+    if name == "consent:publish":
+        return {
+            "title": "Updated consent",
+            "body": "## About\n\nA changed consent text.",
+            "basis": "clinic policy",
+            "change_summary": "Clearer wording",
+        }
+    if name.startswith("screening:"):
+        return screening_post_data(name)
+    if name in {"consent:staff_withdraw", "consent:tablet_start"}:
+        return {"kind": "ketamine_treatment", "reason": "By phone"}
     return {}
 
 

@@ -19,6 +19,8 @@ from openkap.accounts.services import clinic_create, staff_create
 from openkap.demo.people import RELATIONSHIPS, Place, fictional_phone, synthetic_patient
 from openkap.patients.models import Patient
 from openkap.patients.services import patient_register, support_person_add
+from openkap.portal import demo as portal_demo
+from openkap.screening import demo as screening_demo
 
 ORGANISATION = "Harbor Mind Health (demo)"
 HOME_SUPPORT_GIVEN = ["Dana", "Chris", "Robin", "Lee"]
@@ -73,6 +75,15 @@ class Command(BaseCommand):
             self._print_code(options["code"])
             return
         created = self._load()
+        # Consent documents and signatures, patient portal accounts, pre-screen leads (own check).
+        created = (
+            portal_demo.load(password=DEMO_PASSWORD, organisation_name=ORGANISATION) or created
+        )
+        # Intake and screenings of every outcome at Brookline (own check).
+        created = (
+            screening_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
+            or created
+        )
         self.stdout.write(
             self.style.SUCCESS("Demo clinic ready." if created else "Demo clinic already loaded.")
         )
@@ -171,6 +182,9 @@ class Command(BaseCommand):
                 f"{', '.join(roles)} at {clinic}" for clinic, roles in roles_by_clinic.items()
             )
             self.stdout.write(f"  {username:<18} {first} {last:<8} {where}")
+        self.stdout.write("Patient portal (/portal/login/, password only, same password):")
+        for username, who in portal_demo.logins(ORGANISATION):
+            self.stdout.write(f"  {username:<30} {who}")
         self.stdout.write(
             "Second factor: in demo mode the code page shows each demo account's current 6-digit code;"
             "\n  or run: .venv/bin/openkap demo --code USERNAME"
