@@ -29,6 +29,21 @@ class Permission(StrEnum):
     SCREENING_SIGN = "screening_sign"
     # Publish the clinic's local rules over the rule pack (stricter only).
     RULES_MANAGE = "rules_manage"
+    # Break-glass: read a patient of another clinic of the organisation, with a reason.
+    EMERGENCY_ACCESS = "emergency_access"
+    # Treatment plans and the schedule: read a plan (its indication, route, protocol); write and
+    # sign it (the prescriber's alone); see appointments (times and kinds, no clinical detail); move
+    # and cancel them.
+    PLAN_VIEW = "plan_view"
+    PLAN_EDIT = "plan_edit"
+    SCHEDULE_VIEW = "schedule_view"
+    SCHEDULE_EDIT = "schedule_edit"
+    # Controlled-substance ledger: record receipts, administrations, waste, transfers, losses and
+    # counts, and witness them (nurse, prescriber); see the reports; manage products and the DEA
+    # registration (the administrator).
+    CS_RECORD = "cs_record"
+    CS_REPORT = "cs_report"
+    CS_MANAGE = "cs_manage"
 
 
 # The clinic administrator manages people and settings but does not open charts by that role alone
@@ -36,30 +51,47 @@ class Permission(StrEnum):
 # Intake and screening, minimum necessary too: the prescriber decides and signs; the nurse enters
 # intake and may run the engine (a draft for the prescriber); the therapist, who prepares and
 # integrates, reads it; front desk, billing and the administrator do not see it.
+# Plans: the prescriber writes and signs; nurse and therapist read the plan they deliver; the front
+# desk books (sees and moves appointments) without the plan's clinical content.
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.PRESCRIBER: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
+    | {Permission.EMERGENCY_ACCESS}
     | {Permission.LEAD_MANAGE}
     | {
         Permission.SCREENING_VIEW,
         Permission.INTAKE_EDIT,
         Permission.SCREENING_EVALUATE,
         Permission.SCREENING_SIGN,
+    }
+    | {Permission.CS_RECORD}
+    | {
+        Permission.PLAN_VIEW,
+        Permission.PLAN_EDIT,
+        Permission.SCHEDULE_VIEW,
+        Permission.SCHEDULE_EDIT,
     },
     Role.NURSE: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
+    | {Permission.EMERGENCY_ACCESS}
     | {Permission.LEAD_MANAGE}
-    | {Permission.SCREENING_VIEW, Permission.INTAKE_EDIT, Permission.SCREENING_EVALUATE},
-    Role.THERAPIST: frozenset({Permission.PATIENT_VIEW}) | {Permission.SCREENING_VIEW},
+    | {Permission.SCREENING_VIEW, Permission.INTAKE_EDIT, Permission.SCREENING_EVALUATE}
+    | {Permission.CS_RECORD}
+    | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT},
+    Role.THERAPIST: frozenset({Permission.PATIENT_VIEW})
+    | {Permission.SCREENING_VIEW}
+    | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT},
     Role.FRONT_DESK: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
-    | {Permission.LEAD_MANAGE},
+    | {Permission.LEAD_MANAGE}
+    | {Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT},
     Role.BILLING: frozenset({Permission.PATIENT_VIEW, Permission.PATIENT_EDIT}),
     Role.CLINIC_ADMIN: frozenset({Permission.AUDIT_REPORT, Permission.STAFF_MANAGE})
-    | {Permission.CONSENT_PUBLISH, Permission.RULES_MANAGE},
+    | {Permission.CONSENT_PUBLISH, Permission.RULES_MANAGE}
+    | {Permission.CS_REPORT, Permission.CS_MANAGE},
 }
 
 
@@ -76,3 +108,9 @@ def user_can(user: User, permission: Permission, clinic_id: int) -> bool:
 def clinic_ids_where(user: User, permission: Permission) -> set[int]:
     allowed = roles_with(permission)
     return {clinic_id for clinic_id in user.clinic_ids() if user.roles_in(clinic_id) & allowed}
+
+
+# What an emergency (break-glass) grant lets its holder do: read, never change.
+EMERGENCY_READABLE: frozenset[Permission] = frozenset(
+    {Permission.PATIENT_VIEW, Permission.SCREENING_VIEW}
+)

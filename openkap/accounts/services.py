@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +26,15 @@ def _idle_minutes_for(user: User) -> int:
     # The strictest idle time-out among the user's clinics applies to their session.
     minutes = [m.clinic.idle_timeout_minutes for m in user.memberships.select_related("clinic")]
     return min(minutes, default=settings.OPENKAP_IDLE_TIMEOUT_MINUTES)
+
+
+def user_reauthenticate(*, request: HttpRequest, user: User, password: str) -> bool:
+    """Check the signed-in user's password again before a grave act (signing, break-glass).
+
+    Through the authentication backends, so failed attempts count towards the lockout."""
+    if not password:
+        return False
+    return authenticate(request, username=user.get_username(), password=password) == user
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ class Action(models.TextChoices):
     SESSION_EXPIRED = "session_expired", "Session expired"
     MFA_ENROLLED = "mfa_enrolled", "MFA device enrolled"
     ACCESS_DENIED = "access_denied", "Access denied"
+    EMERGENCY_ACCESS = "emergency_access", "Emergency access (break-glass)"
 
 
 class Category(models.TextChoices):
@@ -34,6 +35,8 @@ class Category(models.TextChoices):
     CONSENT = "consent", "Informed consent"
     LEADS = "leads", "Pre-screen leads"
     SCREENING = "screening", "Intake and screening"
+    PLANS = "plans", "Treatment plans and schedule"
+    CONTROLLED_SUBSTANCES = "controlled_substances", "Controlled substances"
 
 
 GENESIS_HASH = "0" * 64

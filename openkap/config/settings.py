@@ -56,8 +56,10 @@ INSTALLED_APPS = [
     "openkap.patients",
     "openkap.knowledge",
     "openkap.screening",
+    "openkap.plans",
     "openkap.consent",
     "openkap.portal",
+    "openkap.inventory",
     "openkap.web",
     "openkap.demo",
 ]
@@ -144,6 +146,8 @@ AXES_VERBOSE = False
 # (security.md §5.1, ASVS 4.0.3 V3.3.2 L3 figures).
 OPENKAP_IDLE_TIMEOUT_MINUTES = int(os.environ.get("OPENKAP_IDLE_TIMEOUT_MINUTES", "15"))
 OPENKAP_SESSION_ABSOLUTE_HOURS = 12
+# Break-glass grants last one hour; a further need is a further grant with its own reason.
+OPENKAP_EMERGENCY_ACCESS_MINUTES = 60
 SESSION_COOKIE_AGE = OPENKAP_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,9 +7,11 @@ urlpatterns = [
     path("audit/", include("openkap.audit.urls")),
     path("staff/", include("openkap.accounts.staff_urls")),
     path("screening/", include("openkap.screening.urls")),
+    path("plans/", include("openkap.plans.urls")),
     path("knowledge/", include("openkap.knowledge.urls")),
     path("consent/", include("openkap.consent.urls")),
     path("portal/", include("openkap.portal.urls")),
+    path("inventory/", include("openkap.inventory.urls")),
 ]
 
 handler403 = "openkap.web.views.permission_denied"

@@ -76,3 +76,18 @@ class PatientSearchForm(forms.Form):
             attrs={"placeholder": "e.g. Rivera, 1984-03-12 or NY-000012", "autocomplete": "off"}
         ),
     )
+
+
+class EmergencyAccessForm(forms.Form):
+    mrn = forms.CharField(label="Medical record number", max_length=20)
+    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label="Reason for emergency access",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What is happening and why you need this chart now. Recorded and reviewed.",
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -93,3 +93,23 @@ class SupportPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})"
+
+
+class EmergencyAccess(models.Model):
+    """Break-glass: read access to a patient of another clinic of the organisation, for a short
+    while, with a stated reason (HIPAA §164.312(a)(2)(ii); ONC §170.315(d)(6)). Never extended:
+    a further need is a further grant with its own reason."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    reason = models.TextField()
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "patient", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Emergency access to {self.patient.mrn} until {self.expires_at:%Y-%m-%d %H:%M}"

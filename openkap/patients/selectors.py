@@ -6,11 +6,17 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from openkap.accounts.models import User
-from openkap.accounts.permissions import Permission, clinic_ids_where, user_can
+from openkap.accounts.permissions import (
+    EMERGENCY_READABLE,
+    Permission,
+    clinic_ids_where,
+    user_can,
+)
 from openkap.audit.models import Action, AuditEvent
-from openkap.patients.models import Patient
+from openkap.patients.models import EmergencyAccess, Patient
 
 MRN_PATTERN = re.compile(r"^[A-Za-z]{1,8}-?\d{3,}$")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
@@ -20,15 +26,26 @@ SEARCH_LIMIT = 50
 def patient_get_for_user(*, user: User, public_id: uuid.UUID, permission: Permission) -> Patient:
     """The patient, if the user holds the permission in the patient's clinic.
 
-    A patient of a clinic the user has no role in does not exist for them (DoesNotExist, shown as 404);
-    a role in the right clinic that lacks the permission is refused (PermissionDenied, 403).
+    A patient of a clinic the user has no role in does not exist for them (DoesNotExist, shown as 404)
+    unless they hold an emergency grant for reading them; a role in the right clinic that lacks the
+    permission is refused (PermissionDenied, 403).
     """
-    patient = Patient.objects.select_related("clinic").get(
-        public_id=public_id, clinic_id__in=user.clinic_ids()
+    patient = Patient.objects.select_related("clinic").get(public_id=public_id)
+    if patient.clinic_id in user.clinic_ids():
+        if not user_can(user, permission, patient.clinic_id):
+            raise PermissionDenied
+        return patient
+    if permission in EMERGENCY_READABLE and emergency_access_active(user=user, patient=patient):
+        return patient
+    raise Patient.DoesNotExist
+
+
+def emergency_access_active(*, user: User, patient: Patient) -> EmergencyAccess | None:
+    return (
+        EmergencyAccess.objects.filter(user=user, patient=patient, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
     )
-    if not user_can(user, permission, patient.clinic_id):
-        raise PermissionDenied
-    return patient
 
 
 def _parse_date(text: str) -> date | None:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openkap.accounts.decorators import (
@@ -21,15 +22,23 @@ from openkap.accounts.decorators import (
 from openkap.accounts.permissions import Permission, clinic_ids_where, user_can
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
-from openkap.patients.forms import PatientForm, PatientSearchForm, SupportPersonForm
+from openkap.patients.forms import (
+    EmergencyAccessForm,
+    PatientForm,
+    PatientSearchForm,
+    SupportPersonForm,
+)
 from openkap.patients.models import Patient
 from openkap.patients.selectors import (
+    emergency_access_active,
     patient_fields_changed_since,
     patient_get_for_user,
     patient_search,
 )
 from openkap.patients.services import (
+    EmergencyPatientNotFound,
     PatientEditConflict,
+    emergency_access_grant,
     patient_register,
     patient_update,
     support_person_add,
@@ -102,6 +111,11 @@ def patient_register_view(request: HttpRequest) -> HttpResponse:
 def patient_chart_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = request_user(request)
     patient = _patient_or_404(request, public_id, Permission.PATIENT_VIEW)
+    emergency = (
+        None
+        if patient.clinic_id in user.clinic_ids()
+        else emergency_access_active(user=user, patient=patient)
+    )
     audit_record(
         action=Action.READ,
         category=Category.DEMOGRAPHICS,
@@ -109,7 +123,7 @@ def patient_chart_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         patient=patient,
         object_type="patient",
         object_id=patient.pk,
-        detail={"view": "chart"},
+        detail={"view": "chart", **({"emergency_access": emergency.pk} if emergency else {})},
     )
     return render(
         request,
@@ -120,6 +134,7 @@ def patient_chart_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "timeline": patient_timeline(patient, user=user),
             "support_form": SupportPersonForm(),
             "can_edit": user_can(user, Permission.PATIENT_EDIT, patient.clinic_id),
+            "emergency": emergency,
         },
     )
 
@@ -215,3 +230,39 @@ def support_person_remove_view(
     support_person_remove(actor=request_user(request), person=person)
     messages.success(request, "Support person removed.")
     return redirect("patients:chart", public_id=patient.public_id)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def emergency_access_view(request: HttpRequest) -> HttpResponse:
+    """Break-glass: a prescriber or nurse opens a patient of another clinic of the organisation."""
+    user = request_user(request)
+    if not clinic_ids_where(user, Permission.EMERGENCY_ACCESS):
+        raise PermissionDenied
+    form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = emergency_access_grant(
+                actor=user,
+                request=request,
+                mrn=data["mrn"],
+                date_of_birth=data["date_of_birth"],
+                reason=data["reason"],
+                password=data["password"],
+            )
+        except EmergencyPatientNotFound:
+            form.add_error(None, "No patient of your organisation has that MRN and date of birth.")
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.warning(
+                request,
+                f"Emergency access until {timezone.localtime(grant.expires_at):%H:%M}. "
+                "Every page you open is recorded; the patient's clinic is told.",
+            )
+            return redirect("patients:chart", public_id=grant.patient.public_id)
+    return render(
+        request, "patients/emergency.html", {"form": form}, status=400 if form.errors else 200
+    )

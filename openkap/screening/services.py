@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from openkap.accounts.models import User
 from openkap.accounts.permissions import Permission, user_can
+from openkap.accounts.services import user_reauthenticate
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 from openkap.knowledge.selectors import clinic_rule_pack
@@ -446,11 +446,7 @@ def has_absolute_finding(screening: Screening) -> bool:
 
 
 def _reauthenticate(request: HttpRequest, actor: User, password: str) -> None:
-    # Through the authentication backends, so failed attempts count towards the lockout.
-    if (
-        not password
-        or authenticate(request, username=actor.get_username(), password=password) != actor
-    ):
+    if not user_reauthenticate(request=request, user=actor, password=password):
         raise ValidationError({"password": "The password is not right. Nothing was signed."})
 
 

@@ -20,6 +20,7 @@ from conftest import PASSWORD, sign_in
 from openkap.accounts.models import Clinic, Membership, Role, User
 from openkap.accounts.sessions import session_start
 from openkap.patients.models import Patient, SupportPerson
+from openkap.plans.tests.matrix_values import plans_matrix_values, plans_post_data
 from openkap.portal.tests.matrix_values import portal_matrix_values
 from openkap.screening.tests.matrix_values import screening_matrix_values, screening_post_data
 
@@ -129,6 +130,11 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
     "staff:list": {
         "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
         "POST":                   (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+    },
+    # Break-glass is for prescribers and nurses; an empty form is refused (400), nothing granted.
+    "patients:emergency": {
+        "GET":                    (LOGIN, 200,   200,   403,   403,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 400,   400,   403,   403,   403,   403,   403,   400,   LOGIN),
     },
     # Every staff member reads the rules in force; only the administrator publishes local rules.
     "knowledge:rules": {
@@ -319,6 +325,90 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
         "POST":                   (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
     },
+    # --- Plans and schedule: the prescriber writes and signs plans; nurse and therapist read them;
+    # prescriber, nurse, therapist and front desk see and move appointments; billing and the
+    # administrator see none of it. The matrix's patient has no screening, plan or appointment:
+    # creating is refused naming the screening, the other actions have nothing to act on (400).
+    "plans:schedule": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   403,   403,   403,   405,   LOGIN),
+    },
+    # Each clinician's own feed (POST makes a new link).
+    "plans:feeds": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 200,   200,   200,   200,   403,   403,   403,   200,   LOGIN),
+    },
+    # No session: the token is the credential, and the matrix's token opens nothing.
+    "plans:ical": {
+        "GET":                    (404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
+        "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
+    "plans:patient": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    "plans:create": {
+        "GET":                    (LOGIN, 200,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+            "POST":               (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+        }
+        for name in ("plans:activate", "plans:stop")
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+            "POST":               (LOGIN, 400,   400,   400,   400,   403,   403,   403,   404,   LOGIN),
+        }
+        for name in ("plans:move", "plans:cancel", "plans:assign")
+    },
+    # POST makes the patient's feed link (shown once on the page).
+    "plans:patient_feed": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 200,   200,   200,   200,   403,   403,   403,   404,   LOGIN),
+    },
+    # --- Controlled-substance ledger: nurses and prescribers record and witness; the administrator
+    # sees the reports and manages products and the registration. An empty form is refused (400).
+    "inventory:ledger": {
+        "GET":                    (LOGIN, 200,   200,   403,   403,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 200,   200,   403,   403,   403,   403,   403,   200,   LOGIN),
+            "POST":               (LOGIN, 400,   400,   403,   403,   403,   403,   403,   400,   LOGIN),
+        }
+        for name in (
+            "inventory:receipt",
+            "inventory:administration",
+            "inventory:waste",
+            "inventory:transfer",
+            "inventory:loss",
+            "inventory:count",
+            "inventory:correction",
+        )
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+            "POST":               (LOGIN, 403,   403,   403,   403,   403,   400,   403,   400,   LOGIN),
+        }
+        for name in ("inventory:products", "inventory:registration")
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+            "POST":               (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+        }
+        for name in (
+            "inventory:inventory_report",
+            "inventory:inspection_report",
+            "inventory:reconciliation",
+        )
+    },
 }
 # fmt: on
 
@@ -377,6 +467,7 @@ class World:
             "user_id": self.colleague.pk,
             **portal_matrix_values(self.clinic),
             **screening_matrix_values(),
+            **plans_matrix_values(),
         }
         unknown = set(pattern.pattern.converters) - set(values)
         assert not unknown, f"{pattern.name}: no fixture value for URL parameters {sorted(unknown)}"
@@ -504,6 +595,8 @@ def post_data(name: str, world: World) -> dict[str, object]:
         }
     if name.startswith("screening:"):
         return screening_post_data(name)
+    if name.startswith("plans:"):
+        return plans_post_data(name)
     if name in {"consent:staff_withdraw", "consent:tablet_start"}:
         return {"kind": "ketamine_treatment", "reason": "By phone"}
     return {}

@@ -17,8 +17,10 @@ from openkap.accounts.mfa import DEVICE_NAME, current_code
 from openkap.accounts.models import Organisation, Role, User
 from openkap.accounts.services import clinic_create, staff_create
 from openkap.demo.people import RELATIONSHIPS, Place, fictional_phone, synthetic_patient
+from openkap.inventory import demo as inventory_demo
 from openkap.patients.models import Patient
 from openkap.patients.services import patient_register, support_person_add
+from openkap.plans import demo as plans_demo
 from openkap.portal import demo as portal_demo
 from openkap.screening import demo as screening_demo
 
@@ -82,6 +84,13 @@ class Command(BaseCommand):
         # Intake and screenings of every outcome at Brookline (own check).
         created = (
             screening_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
+            or created
+        )
+        # Active treatment plans with their schedules for the eligible screenings (own check).
+        created = plans_demo.load_for_demo(organisation_name=ORGANISATION) or created
+        # Controlled-substance ledgers of both clinics (own check).
+        created = (
+            inventory_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
             or created
         )
         self.stdout.write(

@@ -1,0 +1,83 @@
+"""Demo treatment plans for `openkap demo`: a signed, active plan with its generated schedule for
+each demo patient whose signed screening is eligible, each on a protocol of its screened route and
+setting. Loaded once (skipped when the clinic has plans)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from openkap.accounts.models import Clinic, User
+from openkap.plans import protocols, services
+from openkap.plans.models import Appointment, AppointmentKind, Format, Psychotherapy, TreatmentPlan
+from openkap.screening.models import Decision, Screening, ScreeningStatus
+
+DEMO_CLINIC = "Harbor Mind Brookline"
+DEMO_PRESCRIBER = "dr.chen"
+DEMO_THERAPIST = "therapist.haddad"
+# Demo variety (not clinical choices): modality and format by the patient's turn in the list.
+MODALITIES = [Psychotherapy.MINDFULNESS, Psychotherapy.CBT, Psychotherapy.EXISTENTIAL]
+FORMATS = [Format.INDIVIDUAL, Format.GROUP, Format.INDIVIDUAL]
+INDICATION = "F33.1"  # the demo screenings' problem: recurrent major depression, moderate
+
+
+def _next_monday() -> date:
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
+@transaction.atomic
+def load(*, clinic: Clinic, prescriber: User, therapist: User | None) -> bool:
+    if TreatmentPlan.objects.filter(patient__clinic=clinic).exists():
+        return False
+    choices = protocols.protocol_choices()
+    screenings = Screening.objects.filter(
+        patient__clinic=clinic, status=ScreeningStatus.SIGNED, final_decision=Decision.ELIGIBLE
+    ).select_related("patient")
+    made = False
+    for turn, screening in enumerate(screenings.order_by("pk")):
+        patient = screening.patient
+        if services.eligible_screening(patient) != screening:
+            continue  # superseded by a newer screening
+        setting = screening.setting or "in_office"
+        matching = [
+            choice
+            for choice in choices
+            if choice.route == screening.route
+            and (not choice.settings or setting in choice.settings)
+        ]
+        if not matching:
+            continue
+        choice = matching[turn % len(matching)]
+        plan = services.plan_create(
+            actor=prescriber,
+            patient=patient,
+            indication_code=INDICATION,
+            route=screening.route,
+            setting=setting,
+            psychotherapy=MODALITIES[turn % len(MODALITIES)],
+            format=FORMATS[turn % len(FORMATS)],
+            protocol_id=choice.id,
+            start_date=_next_monday() + timedelta(days=turn),
+        )
+        services.plan_activate(actor=prescriber, plan=plan, expected_version=plan.version)
+        Appointment.objects.filter(plan=plan, kind=AppointmentKind.DOSING).update(
+            clinician=prescriber
+        )
+        if therapist is not None:
+            Appointment.objects.filter(plan=plan).exclude(kind=AppointmentKind.DOSING).update(
+                clinician=therapist
+            )
+        made = True
+    return made
+
+
+def load_for_demo(*, organisation_name: str) -> bool:
+    clinic = Clinic.objects.filter(organisation__name=organisation_name, name=DEMO_CLINIC).first()
+    prescriber = User.objects.filter(username=DEMO_PRESCRIBER).first()
+    if clinic is None or prescriber is None:
+        return False
+    therapist = User.objects.filter(username=DEMO_THERAPIST).first()
+    return load(clinic=clinic, prescriber=prescriber, therapist=therapist)
