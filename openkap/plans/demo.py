@@ -23,9 +23,9 @@ FORMATS = [Format.INDIVIDUAL, Format.GROUP, Format.INDIVIDUAL]
 INDICATION = "F33.1"  # the demo screenings' problem: recurrent major depression, moderate
 
 
-def _next_monday() -> date:
-    today = timezone.localdate()
-    return today + timedelta(days=7 - today.weekday())
+def _start_for(turn: int) -> date:
+    # From today on, so that the Schedule page of a freshly loaded demo has this week's sessions.
+    return timezone.localdate() + timedelta(days=turn)
 
 
 @transaction.atomic
@@ -60,7 +60,7 @@ def load(*, clinic: Clinic, prescriber: User, therapist: User | None) -> bool:
             psychotherapy=MODALITIES[turn % len(MODALITIES)],
             format=FORMATS[turn % len(FORMATS)],
             protocol_id=choice.id,
-            start_date=_next_monday() + timedelta(days=turn),
+            start_date=_start_for(turn),
         )
         services.plan_activate(actor=prescriber, plan=plan, expected_version=plan.version)
         Appointment.objects.filter(plan=plan, kind=AppointmentKind.DOSING).update(
