@@ -44,6 +44,10 @@ class Permission(StrEnum):
     CS_RECORD = "cs_record"
     CS_REPORT = "cs_report"
     CS_MANAGE = "cs_manage"
+    # Dosing sessions: the BEFORE gate is filled by a nurse or prescriber; a soft stop is overridden
+    # by a prescriber alone (with a reason and their password).
+    DOSING_GATE = "dosing_gate"
+    DOSING_OVERRIDE = "dosing_override"
 
 
 # The clinic administrator manages people and settings but does not open charts by that role alone
@@ -71,7 +75,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         Permission.PLAN_EDIT,
         Permission.SCHEDULE_VIEW,
         Permission.SCHEDULE_EDIT,
-    },
+    }
+    | {Permission.DOSING_GATE, Permission.DOSING_OVERRIDE},
     Role.NURSE: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
@@ -79,7 +84,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     | {Permission.LEAD_MANAGE}
     | {Permission.SCREENING_VIEW, Permission.INTAKE_EDIT, Permission.SCREENING_EVALUATE}
     | {Permission.CS_RECORD}
-    | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT},
+    | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT}
+    | {Permission.DOSING_GATE},
     Role.THERAPIST: frozenset({Permission.PATIENT_VIEW})
     | {Permission.SCREENING_VIEW}
     | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT},

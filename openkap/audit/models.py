@@ -37,6 +37,7 @@ class Category(models.TextChoices):
     SCREENING = "screening", "Intake and screening"
     PLANS = "plans", "Treatment plans and schedule"
     CONTROLLED_SUBSTANCES = "controlled_substances", "Controlled substances"
+    DOSING = "dosing", "Dosing sessions"
 
 
 GENESIS_HASH = "0" * 64

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "openkap.consent",
     "openkap.portal",
     "openkap.inventory",
+    "openkap.dosing",
     "openkap.web",
     "openkap.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("consent/", include("openkap.consent.urls")),
     path("portal/", include("openkap.portal.urls")),
     path("inventory/", include("openkap.inventory.urls")),
+    path("dosing/", include("openkap.dosing.urls")),
 ]
 
 handler403 = "openkap.web.views.permission_denied"

@@ -409,6 +409,20 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
             "inventory:reconciliation",
         )
     },
+    # --- Dosing sessions: nurses and prescribers record the BEFORE gate; a prescriber alone
+    # overrides a soft stop. The matrix's patient has no dosing appointment: nothing to act on (400).
+    "dosing:today": {
+        "GET":                    (LOGIN, 200,   200,   403,   403,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+    },
+    "dosing:gate": {
+        "GET":                    (LOGIN, 400,   400,   403,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 400,   400,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    "dosing:override": {
+        "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
 }
 # fmt: on
 
