@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
+
 from openkap.accounts.models import Role
 
 if TYPE_CHECKING:
@@ -109,6 +111,12 @@ def user_can(user: User, permission: Permission, clinic_id: int) -> bool:
     if not user.is_active or user.kind != user.Kind.STAFF:
         return False
     return user.has_role(clinic_id, roles_with(permission))
+
+
+def require_permission(user: User, permission: Permission, clinic_id: int) -> None:
+    """The check every service makes before it changes anything: refuse unless permitted here."""
+    if not user_can(user, permission, clinic_id):
+        raise PermissionDenied
 
 
 def clinic_ids_where(user: User, permission: Permission) -> set[int]:

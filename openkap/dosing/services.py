@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from openkap.accounts.models import User
-from openkap.accounts.permissions import Permission, user_can
+from openkap.accounts.permissions import Permission, require_permission
 from openkap.accounts.services import user_reauthenticate
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
@@ -60,11 +60,6 @@ class NurseAnswers:
     eye_mask: bool
     music: bool
     agreed_signal: str
-
-
-def _require(actor: User, permission: Permission, patient: Patient) -> None:
-    if not user_can(actor, permission, patient.clinic_id):
-        raise PermissionDenied
 
 
 def _audit(
@@ -139,7 +134,7 @@ def dosing_gate_record(
     """Record (or record again, while the dose has not been cleared) the BEFORE gate of a dosing
     appointment. A pass makes the session ready to dose; a stop leaves it at the gate."""
     patient = appointment.patient
-    _require(actor, Permission.DOSING_GATE, patient)
+    require_permission(actor, Permission.DOSING_GATE, patient.clinic_id)
     appointment = (
         Appointment.objects.select_for_update().select_related("plan").get(pk=appointment.pk)
     )
@@ -221,7 +216,7 @@ def dosing_gate_override(
     """A prescriber clears a soft stop: with a reason and their password. A hard stop or an
     unanswered item cannot be overridden."""
     patient = session.patient
-    _require(actor, Permission.DOSING_OVERRIDE, patient)
+    require_permission(actor, Permission.DOSING_OVERRIDE, patient.clinic_id)
     session = DosingSession.objects.select_for_update().get(pk=session.pk)
     if session.version != expected_version:
         raise DosingConflict

@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -25,7 +24,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
-from openkap.accounts.permissions import Permission, user_can
+from openkap.accounts.permissions import Permission, require_permission, user_can
+from openkap.accounts.services import user_reauthenticate
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 from openkap.inventory.models import (
@@ -74,11 +74,6 @@ def entry_change(*, entry: LedgerEntry, **changes: object) -> None:
 
 def entry_delete(*, entry: LedgerEntry) -> None:
     raise LedgerIsAppendOnly("Ledger entries cannot be deleted; record a correction with a reason.")
-
-
-def _require(actor: User, permission: Permission, clinic: Clinic) -> None:
-    if not user_can(actor, permission, clinic.pk):
-        raise PermissionDenied
 
 
 def _audit(
@@ -135,10 +130,7 @@ def verify_witness(
     if request is None:
         request = HttpRequest()
         request.META["REMOTE_ADDR"] = "127.0.0.1"
-    if (
-        not password
-        or authenticate(request, username=witness.username, password=password) != witness
-    ):
+    if not user_reauthenticate(request=request, user=witness, password=password):
         _audit(
             actor,
             clinic,
@@ -240,7 +232,7 @@ def _draw(
 def registration_set(
     *, actor: User, clinic: Clinic, number: str, schedules: str, expires_on: date
 ) -> DeaRegistration:
-    _require(actor, Permission.CS_MANAGE, clinic)
+    require_permission(actor, Permission.CS_MANAGE, clinic.pk)
     with transaction.atomic():
         registration = DeaRegistration.objects.filter(clinic=clinic).first() or DeaRegistration(
             clinic=clinic
@@ -263,7 +255,7 @@ def registration_set(
 
 
 def product_add(*, actor: User, clinic: Clinic, **fields: Any) -> Product:
-    _require(actor, Permission.CS_MANAGE, clinic)
+    require_permission(actor, Permission.CS_MANAGE, clinic.pk)
     with transaction.atomic():
         product = Product(clinic=clinic, **fields)
         _positive(product.mg_per_container, "mg_per_container")
@@ -296,7 +288,7 @@ def ledger_receive(
     kind: str = EntryKind.RECEIPT,
 ) -> LedgerEntry:
     """A receipt from a supplier (or a transfer in from another registrant, kind=transfer_in)."""
-    _require(actor, Permission.CS_RECORD, clinic)
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
     if product.clinic_id != clinic.pk:
         raise ValidationError({"product": "This product is not stocked by this clinic."})
     containers = _positive(containers, "containers")
@@ -354,7 +346,7 @@ def ledger_administer(
     request: HttpRequest | None = None,
 ) -> LedgerEntry:
     """The dose given in a session, and the residue wasted (witnessed) if any. Both or neither."""
-    _require(actor, Permission.CS_RECORD, clinic)
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
     amount = _positive(amount_mg, "amount_mg")
     if wasted_mg < ZERO:
         raise ValidationError({"wasted_mg": "The amount wasted cannot be negative."})
@@ -394,7 +386,7 @@ def ledger_waste(
     request: HttpRequest | None = None,
     session_ref: str = "",
 ) -> LedgerEntry:
-    _require(actor, Permission.CS_RECORD, clinic)
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
     amount = _positive(amount_mg, "amount_mg")
     if not reason.strip():
         raise ValidationError({"reason": "Say how and why it was wasted."})
@@ -424,7 +416,7 @@ def ledger_transfer_out(
     invoice_number: str,
     transferred_on: date,
 ) -> LedgerEntry:
-    _require(actor, Permission.CS_RECORD, clinic)
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
     amount = _positive(amount_mg, "amount_mg")
     errors: dict[str, str] = {}
     if not registrant_name.strip():
@@ -468,7 +460,7 @@ def ledger_report_loss(
     reason: str,
 ) -> LedgerEntry:
     """A theft or significant loss, with its notice deadlines (rules.toml, 21 CFR 1301.76(b))."""
-    _require(actor, Permission.CS_RECORD, clinic)
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
     amount = _positive(amount_mg, "amount_mg")
     if not reason.strip():
         raise ValidationError({"reason": "Describe what was lost or stolen and how it was found."})
@@ -499,7 +491,7 @@ def ledger_count(
 ) -> LedgerEntry:
     """A physical count of a lot: kept with the derived balance at that moment. A difference is
     a discrepancy flagged for reconciliation; it does not change the balance (a correction does)."""
-    _require(actor, Permission.CS_RECORD, clinic)
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
     _check_lot(lot, clinic)
     if counted_mg is None or counted_mg < ZERO:
         raise ValidationError({"counted_mg": "Give the amount counted (0 or more)."})
@@ -530,7 +522,7 @@ def ledger_correct(
 ) -> LedgerEntry:
     """A correcting entry: `amount_mg` is the signed change to the lot (e.g. +5 when 5 mg too much
     was recorded as given). The original stays as it was."""
-    _require(actor, Permission.CS_RECORD, clinic)
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
     if entry.clinic_id != clinic.pk:
         raise ValidationError({"entry": "This entry is not in this clinic's ledger."})
     if not reason.strip():

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, Role, User
-from openkap.accounts.permissions import Permission, clinic_ids_where, user_can
+from openkap.accounts.permissions import Permission, clinic_ids_where, require_permission
 from openkap.accounts.services import user_reauthenticate
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
@@ -53,11 +53,6 @@ class PatientEditConflict(Exception):
         self.current = current
 
 
-def _require(actor: User, permission: Permission, clinic_id: int) -> None:
-    if not user_can(actor, permission, clinic_id):
-        raise PermissionDenied
-
-
 def _next_mrn(clinic: Clinic) -> str:
     # Lock the clinic row so two registrations at once cannot take the same number.
     Clinic.objects.select_for_update().get(pk=clinic.pk)
@@ -72,7 +67,7 @@ def _next_mrn(clinic: Clinic) -> str:
 
 @transaction.atomic
 def patient_register(*, actor: User, clinic: Clinic, data: dict[str, Any]) -> Patient:
-    _require(actor, Permission.PATIENT_REGISTER, clinic.pk)
+    require_permission(actor, Permission.PATIENT_REGISTER, clinic.pk)
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     patient = Patient(clinic=clinic, mrn=_next_mrn(clinic), created_by=actor, **fields)
     patient.full_clean()
@@ -94,7 +89,7 @@ def patient_update(
     *, actor: User, patient: Patient, expected_version: int, data: dict[str, Any]
 ) -> Patient:
     """Save an edit made from version `expected_version`; refuse it if someone saved in between."""
-    _require(actor, Permission.PATIENT_EDIT, patient.clinic_id)
+    require_permission(actor, Permission.PATIENT_EDIT, patient.clinic_id)
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     candidate = Patient.objects.get(pk=patient.pk)
     changed = sorted(name for name, value in fields.items() if getattr(candidate, name) != value)
@@ -122,7 +117,7 @@ def patient_update(
 
 @transaction.atomic
 def support_person_add(*, actor: User, patient: Patient, data: dict[str, Any]) -> SupportPerson:
-    _require(actor, Permission.PATIENT_EDIT, patient.clinic_id)
+    require_permission(actor, Permission.PATIENT_EDIT, patient.clinic_id)
     person = SupportPerson(patient=patient, **data)
     person.full_clean()
     person.save(force_insert=True)
@@ -140,7 +135,7 @@ def support_person_add(*, actor: User, patient: Patient, data: dict[str, Any]) -
 @transaction.atomic
 def support_person_remove(*, actor: User, person: SupportPerson) -> None:
     patient = person.patient
-    _require(actor, Permission.PATIENT_EDIT, patient.clinic_id)
+    require_permission(actor, Permission.PATIENT_EDIT, patient.clinic_id)
     person_id = person.pk
     person.delete()
     audit_record(

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
-from openkap.accounts.permissions import Permission, user_can
+from openkap.accounts.permissions import Permission, require_permission, user_can
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 from openkap.patients.models import Patient
@@ -58,11 +58,6 @@ class PlanConflict(Exception):
             f"The {what} was changed by someone else while you were looking at it. Nothing was "
             "saved: look at it as it is now and try again."
         )
-
-
-def _require(actor: User, permission: Permission, patient: Patient) -> None:
-    if not user_can(actor, permission, patient.clinic_id):
-        raise PermissionDenied
 
 
 def _audit(
@@ -140,7 +135,7 @@ def plan_create(
     start_date: date,
     sessions: int | None = None,
 ) -> TreatmentPlan:
-    _require(actor, Permission.PLAN_EDIT, patient)
+    require_permission(actor, Permission.PLAN_EDIT, patient.clinic_id)
     errors: dict[str, str] = {}
     code = codes.normalise(indication_code or "")
     if (message := indication_error(indication_code)) is not None:
@@ -253,7 +248,7 @@ def plan_activate(
     schedule: protocols.ScheduleSource | None = None,
 ) -> TreatmentPlan:
     """The prescriber signs the plan: it becomes active and its appointments are generated."""
-    _require(actor, Permission.PLAN_EDIT, plan.patient)
+    require_permission(actor, Permission.PLAN_EDIT, plan.patient.clinic_id)
     if plan.version != expected_version:
         raise PlanConflict("plan")
     if plan.status != PlanStatus.DRAFT:
@@ -300,7 +295,7 @@ def plan_stop(
     *, actor: User, plan: TreatmentPlan, expected_version: int, reason: str
 ) -> TreatmentPlan:
     """Stop a plan (draft or active) with a reason; its open appointments are cancelled."""
-    _require(actor, Permission.PLAN_EDIT, plan.patient)
+    require_permission(actor, Permission.PLAN_EDIT, plan.patient.clinic_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the plan is stopped."})
@@ -331,7 +326,7 @@ def plan_stop(
 
 @transaction.atomic
 def plan_complete(*, actor: User, plan: TreatmentPlan, expected_version: int) -> TreatmentPlan:
-    _require(actor, Permission.PLAN_EDIT, plan.patient)
+    require_permission(actor, Permission.PLAN_EDIT, plan.patient.clinic_id)
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError({"__all__": "Only an active plan can be completed."})
     _bump(plan, expected_version, status=PlanStatus.COMPLETED, ended_at=timezone.now())
@@ -368,7 +363,7 @@ def appointment_move(
 ) -> list[Appointment]:
     """Move an appointment (see policy for the rule on a dosing session's integration sessions).
     Returns every appointment that moved."""
-    _require(actor, Permission.SCHEDULE_EDIT, appointment.patient)
+    require_permission(actor, Permission.SCHEDULE_EDIT, appointment.patient.clinic_id)
     _open_for_change(appointment, expected_version)
     errors: dict[str, str] = {}
     reason = reason.strip()
@@ -440,7 +435,7 @@ def appointment_move(
 def appointment_cancel(
     *, actor: User, appointment: Appointment, expected_version: int, reason: str
 ) -> Appointment:
-    _require(actor, Permission.SCHEDULE_EDIT, appointment.patient)
+    require_permission(actor, Permission.SCHEDULE_EDIT, appointment.patient.clinic_id)
     _open_for_change(appointment, expected_version)
     reason = reason.strip()
     if not reason:
@@ -481,7 +476,7 @@ def appointment_assign(
     *, actor: User, appointment: Appointment, expected_version: int, clinician: User | None
 ) -> Appointment:
     """Book a clinician for the appointment (or none); it then shows in their calendar feed."""
-    _require(actor, Permission.SCHEDULE_EDIT, appointment.patient)
+    require_permission(actor, Permission.SCHEDULE_EDIT, appointment.patient.clinic_id)
     _open_for_change(appointment, expected_version)
     if clinician is not None and clinician.pk not in {
         user.pk for user in clinicians_of(appointment.patient.clinic_id)
@@ -542,7 +537,7 @@ def feed_issue_for_clinician(*, actor: User, clinic: Clinic) -> tuple[CalendarFe
 
 @transaction.atomic
 def feed_issue_for_patient(*, actor: User, patient: Patient) -> tuple[CalendarFeed, str]:
-    _require(actor, Permission.SCHEDULE_EDIT, patient)
+    require_permission(actor, Permission.SCHEDULE_EDIT, patient.clinic_id)
     now = timezone.now()
     CalendarFeed.objects.filter(
         owner=FeedOwner.PATIENT, patient=patient, revoked_at__isnull=True
@@ -566,7 +561,7 @@ def feed_revoke(*, actor: User, feed: CalendarFeed) -> CalendarFeed:
             raise PermissionDenied
     else:
         assert feed.patient is not None
-        _require(actor, Permission.SCHEDULE_EDIT, feed.patient)
+        require_permission(actor, Permission.SCHEDULE_EDIT, feed.patient.clinic_id)
     CalendarFeed.objects.filter(pk=feed.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

@@ -8,14 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from openkap.accounts.models import User
-from openkap.accounts.permissions import Permission, user_can
+from openkap.accounts.permissions import Permission, require_permission
 from openkap.accounts.services import user_reauthenticate
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
@@ -83,11 +83,6 @@ class ReproductiveStatusConflict(Exception):
         self.current = current
 
 
-def _require(actor: User, permission: Permission, patient: Patient) -> None:
-    if not user_can(actor, permission, patient.clinic_id):
-        raise PermissionDenied
-
-
 def _audit(
     actor: User,
     patient: Patient,
@@ -120,7 +115,7 @@ def problem_add(
     onset: date | None = None,
     status: str = ProblemStatus.ACTIVE,
 ) -> Problem:
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     normalised = codes.normalise(code)
     if not codes.is_valid(normalised):
         raise ValidationError({"code": f"{code.strip()!r} is not an ICD-10-CM code."})
@@ -142,7 +137,7 @@ def problem_add(
 
 @transaction.atomic
 def problem_status_set(*, actor: User, problem: Problem, status: str) -> Problem:
-    _require(actor, Permission.INTAKE_EDIT, problem.patient)
+    require_permission(actor, Permission.INTAKE_EDIT, problem.patient.clinic_id)
     if status not in ProblemStatus.values:
         raise ValidationError({"status": "Choose active or resolved."})
     Problem.objects.filter(pk=problem.pk).update(status=status)
@@ -155,7 +150,7 @@ def problem_status_set(*, actor: User, problem: Problem, status: str) -> Problem
 def problem_remove(*, actor: User, problem: Problem) -> None:
     """Take a problem entered in error off the list (a past screening keeps its own copy)."""
     patient = problem.patient
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     problem_id = problem.pk
     problem.delete()
     _audit(actor, patient, Action.DELETE, "problem", problem_id)
@@ -165,7 +160,7 @@ def problem_remove(*, actor: User, problem: Problem) -> None:
 def medication_add(
     *, actor: User, patient: Patient, name: str, dose: str = "", frequency: str = ""
 ) -> Medication:
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     medication = Medication(
         patient=patient,
         name=" ".join(name.split()).lower(),
@@ -182,7 +177,7 @@ def medication_add(
 @transaction.atomic
 def medication_remove(*, actor: User, medication: Medication) -> None:
     patient = medication.patient
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     medication_id = medication.pk
     medication.delete()
     _audit(actor, patient, Action.DELETE, "medication", medication_id)
@@ -190,7 +185,7 @@ def medication_remove(*, actor: User, medication: Medication) -> None:
 
 @transaction.atomic
 def allergy_add(*, actor: User, patient: Patient, substance: str, reaction: str = "") -> Allergy:
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     allergy = Allergy(
         patient=patient,
         substance=" ".join(substance.split()).lower(),
@@ -206,7 +201,7 @@ def allergy_add(*, actor: User, patient: Patient, substance: str, reaction: str 
 @transaction.atomic
 def allergy_remove(*, actor: User, allergy: Allergy) -> None:
     patient = allergy.patient
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     allergy_id = allergy.pk
     allergy.delete()
     _audit(actor, patient, Action.DELETE, "allergy", allergy_id)
@@ -228,7 +223,7 @@ def measurement_add(
     heart_rate: int | None = None,
     spo2: int | None = None,
 ) -> Measurement:
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     values = {
         "weight_kg": weight_kg,
         "height_cm": height_cm,
@@ -262,7 +257,7 @@ def substance_use_set(
     last_use: date | None = None,
     notes: str = "",
 ) -> SubstanceUse:
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     if last_use is not None and last_use > timezone.localdate():
         raise ValidationError({"last_use": "The last use cannot be in the future."})
     use = SubstanceUse.objects.filter(patient=patient, substance=substance).first()
@@ -289,7 +284,7 @@ def reproductive_status_set(
     breastfeeding: bool,
 ) -> ReproductiveStatus:
     """Save the pregnancy status seen at `expected_version` (0: none recorded yet)."""
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     if pregnancy not in PregnancyStatus.values or not pregnancy:
         raise ValidationError({"pregnancy": "Choose the pregnancy status."})
     current = ReproductiveStatus.objects.select_for_update().filter(patient=patient).first()
@@ -323,7 +318,7 @@ def questionnaire_record(
     *, actor: User, patient: Patient, instrument_id: str, answers: Sequence[int]
 ) -> QuestionnaireResponse:
     """Score the answers with the clinical core and keep both. Raises engine.AnswersRefused."""
-    _require(actor, Permission.INTAKE_EDIT, patient)
+    require_permission(actor, Permission.INTAKE_EDIT, patient.clinic_id)
     if instrument_id not in engine.intake_instrument_ids():
         raise ValidationError({"instrument": "That is not a questionnaire of intake."})
     scored = engine.score(instrument_id, answers)
@@ -373,7 +368,7 @@ def screening_evaluate(
     """Run the engine on the intake as it stands now. Refreshes the patient's draft (seen at
     `expected_version`), or starts a new draft when there is none (`expected_version` None); a
     signed screening is never touched. Raises IntakeIncomplete, EngineRefused, ScreeningConflict."""
-    _require(actor, Permission.SCREENING_EVALUATE, patient)
+    require_permission(actor, Permission.SCREENING_EVALUATE, patient.clinic_id)
     # Lock the patient row: two evaluations at once must not both start a draft.
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
     draft = _draft_of(patient)
@@ -505,7 +500,7 @@ def screening_sign(
 
     The password is checked outside the transaction that signs, so a failed attempt is counted
     (towards the lockout) and audited even though nothing is signed."""
-    _require(actor, Permission.SCREENING_SIGN, screening.patient)
+    require_permission(actor, Permission.SCREENING_SIGN, screening.patient.clinic_id)
     reason = reason.strip()
 
     def check(current: Screening | None) -> Screening:
@@ -555,7 +550,7 @@ def screening_addendum_add(
 ) -> ScreeningAddendum:
     """Append a signed correction or addition to a signed screening (password asked again)."""
     patient = screening.patient
-    _require(actor, Permission.SCREENING_SIGN, patient)
+    require_permission(actor, Permission.SCREENING_SIGN, patient.clinic_id)
     if not Screening.objects.filter(pk=screening.pk, status=ScreeningStatus.SIGNED).exists():
         raise ValidationError(
             "Addenda are for signed screenings; a draft changes by evaluating again."
