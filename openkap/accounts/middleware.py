@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -39,36 +40,40 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if isinstance(user, User) and user.is_authenticated:
-            now = time.time()
-            reason = session_expiry_reason(request.session, now=now)
-            if reason is not None:
-                audit_record(
-                    action=Action.SESSION_EXPIRED,
-                    category=Category.ACCOUNT,
-                    actor=user,
-                    detail={"reason": reason},
-                )
-                logout(request)
-                request.session[EXPIRED_USER] = user.pk
-                if request.path in (reverse("accounts:reauth"), reverse("portal:reauth")):
-                    # The idle dialog's sign-in is often the first request after the time-out:
-                    # let it through, so it signs the same person back in at the first attempt.
-                    return self.get_response(request)
-                if wants_json(request):
-                    return JsonResponse({"error": "session_expired", "reason": reason}, status=401)
-                # Patients sign in again at the portal, staff at the staff sign-in.
-                portal = user.kind == User.Kind.PATIENT
-                login_url = reverse("portal:login" if portal else "accounts:login")
-                return redirect(f"{login_url}?{urlencode({'next': request.path, 'expired': '1'})}")
-            # The status poll must not count as activity, or an open tab would never time out.
-            if request.path not in (
-                reverse("accounts:session_status"),
-                reverse("portal:session_status"),
-            ):
-                request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        user = request.user
+        if not (isinstance(user, User) and user.is_authenticated):
+            return None
+        now = time.time()
+        reason = session_expiry_reason(request.session, now=now)
+        if reason is None:
+            if not getattr(view_func, "openkap_session_probe", False):
+                request.session[LAST_ACTIVITY] = now
+            return None
+        audit_record(
+            action=Action.SESSION_EXPIRED,
+            category=Category.ACCOUNT,
+            actor=user,
+            detail={"reason": reason},
+        )
+        logout(request)
+        request.session[EXPIRED_USER] = user.pk
+        if getattr(view_func, "openkap_session_reauth", False):
+            return None
+        if wants_json(request):
+            return JsonResponse({"error": "session_expired", "reason": reason}, status=401)
+        # Patients sign in again at the portal, staff at the staff sign-in.
+        portal = user.kind == User.Kind.PATIENT
+        login_url = reverse("portal:login" if portal else "accounts:login")
+        return redirect(f"{login_url}?{urlencode({'next': request.path, 'expired': '1'})}")
 
 
 class ActiveClinicMiddleware:

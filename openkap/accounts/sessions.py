@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -43,3 +45,20 @@ def session_seconds_left(session: SessionBase, *, now: float) -> int:
     idle_left = session_idle_seconds(session) - (now - last)
     absolute_left = settings.OPENKAP_SESSION_ABSOLUTE_HOURS * 3600 - (now - started)
     return max(0, int(min(idle_left, absolute_left)))
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def session_probe(view: View) -> View:
+    """Mark a view that asks about the session without counting as activity (the status poll):
+    otherwise an open tab would never time out."""
+    view.openkap_session_probe = True  # type: ignore[attr-defined]
+    return view
+
+
+def session_reauth(view: View) -> View:
+    """Mark the idle dialog's sign-in view: it is let through just after the session ended, since
+    it is often the first request after the time-out and signs the same person back in."""
+    view.openkap_session_reauth = True  # type: ignore[attr-defined]
+    return view

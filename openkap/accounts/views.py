@@ -16,7 +16,13 @@ from openkap.accounts.decorators import request_user, staff_required
 from openkap.accounts.forms import ClinicSwitchForm, LoginForm, ReauthForm, TokenForm
 from openkap.accounts.models import Clinic, User
 from openkap.accounts.services import mfa_device_confirm, user_sign_in
-from openkap.accounts.sessions import ACTIVE_CLINIC, EXPIRED_USER, session_seconds_left
+from openkap.accounts.sessions import (
+    ACTIVE_CLINIC,
+    EXPIRED_USER,
+    session_probe,
+    session_reauth,
+    session_seconds_left,
+)
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 
@@ -142,6 +148,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@session_probe
 @require_GET
 def session_status_view(request: HttpRequest) -> JsonResponse:
     """How long this session has left; polled by the page without counting as activity."""
@@ -162,6 +169,7 @@ def session_heartbeat_view(request: HttpRequest) -> JsonResponse:
     )
 
 
+@session_reauth
 @require_POST
 def reauth_view(request: HttpRequest) -> JsonResponse:
     """Sign the same person back in from the idle overlay, keeping the page and what was typed on it."""

@@ -28,7 +28,12 @@ from openkap.accounts.decorators import (
 )
 from openkap.accounts.models import User
 from openkap.accounts.permissions import Permission
-from openkap.accounts.sessions import EXPIRED_USER, session_seconds_left
+from openkap.accounts.sessions import (
+    EXPIRED_USER,
+    session_probe,
+    session_reauth,
+    session_seconds_left,
+)
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 from openkap.consent.selectors import consent_status
@@ -124,6 +129,7 @@ def _is_patient(request: HttpRequest) -> bool:
     return isinstance(user, User) and user.is_authenticated and user.kind == User.Kind.PATIENT
 
 
+@session_probe
 @require_GET
 def session_status_view(request: HttpRequest) -> JsonResponse:
     """How long the patient's session has left; polled by the page without counting as activity."""
@@ -142,6 +148,7 @@ def heartbeat_view(request: HttpRequest) -> JsonResponse:
     )
 
 
+@session_reauth
 @require_POST
 def reauth_view(request: HttpRequest) -> JsonResponse:
     """Sign the same patient back in from the inactivity dialog, keeping what was typed on the page."""
