@@ -8,6 +8,8 @@ dest=openkap/web/static/vendor
 mkdir -p "$dest"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx.min.js"
 cp node_modules/@picocss/pico/css/pico.min.css "$dest/pico.min.css"
+cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chart.umd.min.js"
 cp node_modules/htmx.org/LICENSE "$dest/htmx.LICENSE"
+cp node_modules/chart.js/LICENSE.md "$dest/chart.LICENSE.md"
 cp node_modules/@picocss/pico/LICENSE.md "$dest/pico.LICENSE.md"
 echo "vendored: $(ls "$dest" | tr '\n' ' ')"
