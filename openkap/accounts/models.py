@@ -38,6 +38,13 @@ class Clinic(models.Model):
         validators=[RegexValidator(r"^[A-Z]{1,8}$", "Use 1 to 8 capital letters.")],
         help_text="Prefix of medical record numbers made here.",
     )
+    # Where the clinic is and how to reach it: calendar entries, the REMS Patient Monitoring Form
+    # (healthcare setting name, address, city, state, ZIP) and printed documents.
+    address_line = models.CharField("street address", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=40, blank=True)
+    postal_code = models.CharField("ZIP / postal code", max_length=20, blank=True)
+    phone = models.CharField("telephone", max_length=40, blank=True)
     # Optimistic concurrency for the settings page, as for patients.
     version = models.PositiveIntegerField(default=1)
 
@@ -49,6 +56,12 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def postal_address(self) -> str:
+        """The address on one line, as far as it is known ("" when none is recorded)."""
+        town = " ".join(part for part in (self.state, self.postal_code) if part)
+        return ", ".join(part for part in (self.address_line, self.city, town) if part)
 
 
 class Role(models.TextChoices):

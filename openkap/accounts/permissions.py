@@ -50,6 +50,19 @@ class Permission(StrEnum):
     # by a prescriber alone (with a reason and their password).
     DOSING_GATE = "dosing_gate"
     DOSING_OVERRIDE = "dosing_override"
+    # The session chart: read it and chart in it (vitals, ratings, side effects, interventions,
+    # pauses, notes, discharge, signing, addenda) is the nurse's and the prescriber's; confirming the
+    # dose is the prescriber's alone.
+    DOSING_VIEW = "dosing_view"
+    DOSING_CHART = "dosing_chart"
+    DOSING_CONFIRM = "dosing_confirm"
+    # The esketamine REMS Patient Monitoring Form: read the forms and the dashboard of forms due;
+    # prepare, edit, sign off and record the submission. The clinicians who monitor the session
+    # (prescriber, nurse). Not the administrator: the dashboard names patients and their sessions,
+    # which the administrator's role does not need (minimum necessary); a REMS authorized
+    # representative who must see it holds a clinical role as well.
+    REMS_VIEW = "rems_view"
+    REMS_EDIT = "rems_edit"
 
 
 # The clinic administrator manages people and settings but does not open charts by that role alone
@@ -78,7 +91,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         Permission.SCHEDULE_VIEW,
         Permission.SCHEDULE_EDIT,
     }
-    | {Permission.DOSING_GATE, Permission.DOSING_OVERRIDE},
+    | {Permission.DOSING_GATE, Permission.DOSING_OVERRIDE}
+    | {Permission.DOSING_VIEW, Permission.DOSING_CHART, Permission.DOSING_CONFIRM}
+    | {Permission.REMS_VIEW, Permission.REMS_EDIT},
     Role.NURSE: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
@@ -87,10 +102,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     | {Permission.SCREENING_VIEW, Permission.INTAKE_EDIT, Permission.SCREENING_EVALUATE}
     | {Permission.CS_RECORD}
     | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT}
-    | {Permission.DOSING_GATE},
+    | {Permission.DOSING_GATE}
+    | {Permission.DOSING_VIEW, Permission.DOSING_CHART}
+    | {Permission.REMS_VIEW, Permission.REMS_EDIT},
     Role.THERAPIST: frozenset({Permission.PATIENT_VIEW})
     | {Permission.SCREENING_VIEW}
-    | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT},
+    | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT}
+    | {Permission.DOSING_VIEW},
     Role.FRONT_DESK: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )

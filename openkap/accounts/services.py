@@ -185,7 +185,16 @@ def staff_roles_set(*, actor: User, user: User, clinic: Clinic, roles: Iterable[
     )
 
 
-CLINIC_SETTINGS_FIELDS = ("name", "timezone", "idle_timeout_minutes")
+CLINIC_SETTINGS_FIELDS = (
+    "name",
+    "timezone",
+    "idle_timeout_minutes",
+    "address_line",
+    "city",
+    "state",
+    "postal_code",
+    "phone",
+)
 
 
 class ClinicSettingsConflict(Exception):

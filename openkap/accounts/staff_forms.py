@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -58,14 +59,54 @@ class StaffRolesForm(forms.Form):
     roles = RolesField(label="Roles in this clinic")
 
 
+# A telephone number as people write it (with an optional extension); at least this many digits.
+PHONE_CHARACTERS = re.compile(r"[0-9+() .\-]+(?: ?(?:ext\.?|x) ?[0-9]+)?", re.IGNORECASE)
+PHONE_DIGITS = 7
+
+
 class ClinicSettingsForm(forms.ModelForm[Clinic]):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Clinic
-        fields = ("name", "timezone", "idle_timeout_minutes")
-        labels = {"idle_timeout_minutes": "Idle time-out (minutes)"}
+        fields = (
+            "name",
+            "timezone",
+            "idle_timeout_minutes",
+            "address_line",
+            "city",
+            "state",
+            "postal_code",
+            "phone",
+        )
+        labels = {
+            "idle_timeout_minutes": "Idle time-out (minutes)",
+            "address_line": "Street address",
+            "city": "City",
+            "state": "State",
+            "postal_code": "ZIP / postal code",
+            "phone": "Telephone",
+        }
         help_texts = {
+            "address_line": "Shown as the place of in-office appointments in calendar feeds.",
+            "phone": "Shown to patients in the portal, to call about an appointment.",
             "timezone": "An IANA time zone, e.g. America/New_York. Pages show times in it.",
             "idle_timeout_minutes": "5 to 30. Applies from each person's next sign-in.",
         }
+
+    def clean_phone(self) -> str:
+        phone = " ".join(str(self.cleaned_data.get("phone", "")).split())
+        if phone and (
+            not PHONE_CHARACTERS.fullmatch(phone) or sum(c.isdigit() for c in phone) < PHONE_DIGITS
+        ):
+            raise forms.ValidationError(
+                "Write a telephone number: digits, spaces and + ( ) - . only, e.g. 617 555 0100."
+            )
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in ("address_line", "city", "state", "postal_code"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = " ".join(cleaned[name].split())
+        return cleaned

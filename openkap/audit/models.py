@@ -38,6 +38,7 @@ class Category(models.TextChoices):
     PLANS = "plans", "Treatment plans and schedule"
     CONTROLLED_SUBSTANCES = "controlled_substances", "Controlled substances"
     DOSING = "dosing", "Dosing sessions"
+    REMS = "rems", "Esketamine REMS forms"
 
 
 GENESIS_HASH = "0" * 64

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "openkap.portal",
     "openkap.inventory",
     "openkap.dosing",
+    "openkap.rems",
     "openkap.web",
     "openkap.demo",
 ]

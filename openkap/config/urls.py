@@ -13,6 +13,7 @@ urlpatterns = [
     path("portal/", include("openkap.portal.urls")),
     path("inventory/", include("openkap.inventory.urls")),
     path("dosing/", include("openkap.dosing.urls")),
+    path("rems/", include("openkap.rems.urls")),
 ]
 
 handler403 = "openkap.web.views.permission_denied"

@@ -10,20 +10,21 @@ from django.utils import timezone
 from openkap.accounts.models import Clinic
 from openkap.dosing.models import DosingSession
 from openkap.patients.models import Patient
-from openkap.plans.models import OPEN_STATUSES, Appointment, AppointmentKind
+from openkap.plans.models import Appointment, AppointmentKind, AppointmentStatus
 
 
 def dosing_appointments_on(*, clinic: Clinic, day: date) -> QuerySet[Appointment]:
-    """The clinic's open dosing appointments on a day (the clinic's local day)."""
+    """The clinic's dosing appointments on a day (the clinic's local day), except cancelled ones:
+    a session done today stays on the list until its chart is signed and after."""
     start = timezone.make_aware(datetime.combine(day, time.min))
     return (
         Appointment.objects.filter(
             patient__clinic=clinic,
             kind=AppointmentKind.DOSING,
-            status__in=OPEN_STATUSES,
             starts_at__gte=start,
             starts_at__lt=start + timedelta(days=1),
         )
+        .exclude(status=AppointmentStatus.CANCELLED)
         .select_related("patient", "clinician", "plan", "dosing_session")
         .order_by("starts_at", "pk")
     )

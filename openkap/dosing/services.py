@@ -203,7 +203,6 @@ def dosing_gate_record(
     return session
 
 
-@transaction.atomic
 def dosing_gate_override(
     *,
     request: HttpRequest,
@@ -214,10 +213,41 @@ def dosing_gate_override(
     expected_version: int,
 ) -> GateOverride:
     """A prescriber clears a soft stop: with a reason and their password. A hard stop or an
-    unanswered item cannot be overridden."""
+    unanswered item cannot be overridden.
+
+    The password is checked outside the transaction that clears the gate, so a failed attempt is
+    counted (towards the lockout) and audited even though nothing is overridden."""
     patient = session.patient
     require_permission(actor, Permission.DOSING_OVERRIDE, patient.clinic_id)
-    session = DosingSession.objects.select_for_update().get(pk=session.pk)
+    _check_overridable(DosingSession.objects.get(pk=session.pk), expected_version)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "Say why the dose goes ahead despite the soft stop."
+    if not user_reauthenticate(request=request, user=actor, password=password):
+        errors["password"] = "The password is not correct."  # noqa: S105
+        _audit(actor, patient, Action.ACCESS_DENIED, session, {"reason": "password refused"})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # Checked again under the row lock: someone may have changed the gate meanwhile.
+        session = DosingSession.objects.select_for_update().get(pk=session.pk)
+        _check_overridable(session, expected_version)
+        items = [item["id"] for item in session.gate_items if item["status"] == "soft_stop"]
+        override = GateOverride.objects.create(
+            session=session,
+            overridden_by=actor,
+            overridden_at=timezone.now(),
+            reason=reason.strip(),
+            items=items,
+        )
+        DosingSession.objects.filter(pk=session.pk).update(
+            status=SessionStatus.READY, version=F("version") + 1
+        )
+        _audit(actor, patient, Action.UPDATE, session, {"step": "gate_override", "items": items})
+    return override
+
+
+def _check_overridable(session: DosingSession, expected_version: int) -> None:
     if session.version != expected_version:
         raise DosingConflict
     if session.status != SessionStatus.GATE:
@@ -228,23 +258,3 @@ def dosing_gate_override(
         )
     if session.gate_outcome != GateOutcome.SOFT_STOP:
         raise ValidationError({"__all__": "There is no soft stop to override."})
-    errors: dict[str, str] = {}
-    if not reason.strip():
-        errors["reason"] = "Say why the dose goes ahead despite the soft stop."
-    if not user_reauthenticate(request=request, user=actor, password=password):
-        errors["password"] = "The password is not correct."  # noqa: S105
-    if errors:
-        raise ValidationError(errors)
-    items = [item["id"] for item in session.gate_items if item["status"] == "soft_stop"]
-    override = GateOverride.objects.create(
-        session=session,
-        overridden_by=actor,
-        overridden_at=timezone.now(),
-        reason=reason.strip(),
-        items=items,
-    )
-    DosingSession.objects.filter(pk=session.pk).update(
-        status=SessionStatus.READY, version=F("version") + 1
-    )
-    _audit(actor, patient, Action.UPDATE, session, {"step": "gate_override", "items": items})
-    return override

@@ -199,7 +199,6 @@ def gate_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @staff_required
 @require_POST
-@transaction.atomic
 def override_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     patient = _patient(request, public_id, Permission.DOSING_OVERRIDE)
     appointment = selectors.dosing_appointment_of(patient, _int(request.POST.get("appointment")))

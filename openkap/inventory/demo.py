@@ -1,7 +1,7 @@
 """Demo controlled-substance ledgers for `openkap demo`: a DEA registration per clinic, products,
-receipts of ketamine vials and esketamine devices, administrations, witnessed waste, a matching
-count and one with a discrepancy. All through the services (audited); synthetic data only.
-Loaded once per clinic (skipped when the clinic's ledger has entries)."""
+receipts of ketamine vials, esketamine devices and sublingual troches, administrations, witnessed
+waste, a matching count and one with a discrepancy. All through the services (audited); synthetic
+data only. Loaded once per clinic (skipped when the clinic's ledger has entries)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
+from openkap.demo.passwords import password_checks_remembered
 from openkap.inventory import services
 from openkap.inventory.models import DosageForm, LedgerEntry, Lot, Product
 from openkap.patients.models import Patient
@@ -112,6 +113,20 @@ def load_clinic(*, clinic: Clinic, password: str) -> bool:
         supplier_dea="RS2222228",
         received_on=received,
     ).lot
+    troche = products[PRODUCTS[4][0]]
+    services.ledger_receive(
+        actor=nurse,
+        clinic=clinic,
+        product=troche,
+        lot_number=f"{clinic.mrn_prefix}-SL0522",
+        expires_on=today + timedelta(days=180),
+        containers=Decimal(30),
+        invoice_number=f"INV-{clinic.mrn_prefix}-0414",
+        supplier_name="Bay State Compounding Pharmacy (fictional)",
+        supplier_address="42 Apothecary Row, Framingham, MA",
+        supplier_dea="RB3333337",
+        received_on=received,
+    )
     patients = list(Patient.objects.filter(clinic=clinic).order_by("mrn")[:3])
     for number, patient in enumerate(patients, start=1):
         services.ledger_administer(
@@ -171,7 +186,8 @@ def load_for_demo(*, organisation_name: str, password: str) -> bool:
     for name in CLINICS:
         clinic = Clinic.objects.filter(organisation__name=organisation_name, name=name).first()
         if clinic is not None:
-            created = load_clinic(clinic=clinic, password=password) or created
+            with password_checks_remembered():
+                created = load_clinic(clinic=clinic, password=password) or created
     return created
 
 

@@ -6,13 +6,24 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
+from django.http import HttpRequest
+from django.test import RequestFactory
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
+from openkap.demo.passwords import password_checks_remembered
+from openkap.patients.models import Patient
 from openkap.plans import protocols, services
 from openkap.plans.models import Appointment, AppointmentKind, Format, Psychotherapy, TreatmentPlan
-from openkap.screening.models import Decision, Screening, ScreeningStatus
+from openkap.screening.models import (
+    Decision,
+    Problem,
+    ProblemStatus,
+    Screening,
+    ScreeningStatus,
+)
 
 DEMO_CLINIC = "Harbor Mind Brookline"
 DEMO_PRESCRIBER = "dr.chen"
@@ -20,7 +31,26 @@ DEMO_THERAPIST = "therapist.haddad"
 # Demo variety (not clinical choices): modality and format by the patient's turn in the list.
 MODALITIES = [Psychotherapy.MINDFULNESS, Psychotherapy.CBT, Psychotherapy.EXISTENTIAL]
 FORMATS = [Format.INDIVIDUAL, Format.GROUP, Format.INDIVIDUAL]
-INDICATION = "F33.1"  # the demo screenings' problem: recurrent major depression, moderate
+INDICATION = "F33.1"  # recurrent major depression, moderate: when the chart has no active problem
+# The protocol of a route and setting where several match (esketamine: the label's TRD schedule, not
+# the MDSI one); otherwise the matching protocols are taken in turn.
+PREFERRED_PROTOCOL = {("intranasal_esketamine", "in_office"): "esketamine-trd"}
+
+
+def _indication(patient: Patient) -> str:
+    """The plan treats the patient's first active problem, as entered at intake."""
+    problem = (
+        Problem.objects.filter(patient=patient, status=ProblemStatus.ACTIVE).order_by("pk").first()
+    )
+    return problem.code if problem is not None else INDICATION
+
+
+def _request(user: User) -> HttpRequest:
+    # Signing a plan checks the prescriber's password again, through the authentication backends.
+    request = RequestFactory().post("/plans/demo/")
+    request.user = user
+    request.session = SessionStore()
+    return request
 
 
 def _start_for(turn: int) -> date:
@@ -29,7 +59,7 @@ def _start_for(turn: int) -> date:
 
 
 @transaction.atomic
-def load(*, clinic: Clinic, prescriber: User, therapist: User | None) -> bool:
+def load(*, clinic: Clinic, prescriber: User, therapist: User | None, password: str) -> bool:
     if TreatmentPlan.objects.filter(patient__clinic=clinic).exists():
         return False
     choices = protocols.protocol_choices()
@@ -50,11 +80,12 @@ def load(*, clinic: Clinic, prescriber: User, therapist: User | None) -> bool:
         ]
         if not matching:
             continue
-        choice = matching[turn % len(matching)]
+        preferred = PREFERRED_PROTOCOL.get((screening.route, setting))
+        choice = next((c for c in matching if c.id == preferred), matching[turn % len(matching)])
         plan = services.plan_create(
             actor=prescriber,
             patient=patient,
-            indication_code=INDICATION,
+            indication_code=_indication(patient),
             route=screening.route,
             setting=setting,
             psychotherapy=MODALITIES[turn % len(MODALITIES)],
@@ -62,7 +93,13 @@ def load(*, clinic: Clinic, prescriber: User, therapist: User | None) -> bool:
             protocol_id=choice.id,
             start_date=_start_for(turn),
         )
-        services.plan_activate(actor=prescriber, plan=plan, expected_version=plan.version)
+        services.plan_activate(
+            request=_request(prescriber),
+            actor=prescriber,
+            plan=plan,
+            expected_version=plan.version,
+            password=password,
+        )
         Appointment.objects.filter(plan=plan, kind=AppointmentKind.DOSING).update(
             clinician=prescriber
         )
@@ -74,10 +111,11 @@ def load(*, clinic: Clinic, prescriber: User, therapist: User | None) -> bool:
     return made
 
 
-def load_for_demo(*, organisation_name: str) -> bool:
+def load_for_demo(*, organisation_name: str, password: str) -> bool:
     clinic = Clinic.objects.filter(organisation__name=organisation_name, name=DEMO_CLINIC).first()
     prescriber = User.objects.filter(username=DEMO_PRESCRIBER).first()
     if clinic is None or prescriber is None:
         return False
     therapist = User.objects.filter(username=DEMO_THERAPIST).first()
-    return load(clinic=clinic, prescriber=prescriber, therapist=therapist)
+    with password_checks_remembered():
+        return load(clinic=clinic, prescriber=prescriber, therapist=therapist, password=password)

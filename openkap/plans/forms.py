@@ -60,6 +60,16 @@ class PlanActionForm(VersionedForm):
     plan = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class PlanSignForm(PlanActionForm):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Signing asks for your password again.",
+        error_messages={"required": "Give your password to sign."},
+    )
+
+
 class PlanStopForm(PlanActionForm):
     reason = forms.CharField(label="Reason for stopping", max_length=500)
 
@@ -79,6 +89,11 @@ class MoveForm(AppointmentForm):
 
 class CancelForm(AppointmentForm):
     reason = forms.CharField(label="Reason for cancelling", max_length=500)
+
+
+class OutcomeForm(AppointmentForm):
+    outcome = forms.ChoiceField(choices=[("done", "Done"), ("missed", "Missed (no-show)")])
+    note = forms.CharField(label="Note (optional)", max_length=500, required=False)
 
 
 class AssignForm(AppointmentForm):

@@ -6,6 +6,8 @@ Minimum necessary: calendar feeds end up on third-party servers (a phone's calen
 - a clinician's feed names the appointment kind, the time, and the patient only by initials and MRN
   (enough to recognise and look up the chart, no name, no clinical detail such as route or dose);
 - a patient's feed lists only their own appointments: kind, time and the clinic.
+In both, the LOCATION of an in-office appointment is the clinic's name and postal address (from the
+clinic settings); an at-home dosing session has no LOCATION.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from openkap.plans import ical
 from openkap.plans.models import (
     OPEN_STATUSES,
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     CalendarFeed,
     FeedOwner,
@@ -22,6 +23,7 @@ from openkap.plans.models import (
     TreatmentPlan,
 )
 from openkap.plans.services import token_hash
+from openkap.screening.models import Setting
 
 # How far back a feed reaches (recent history stays visible in the calendar).
 FEED_PAST_DAYS = 30
@@ -67,7 +69,7 @@ def feed_live(token: str) -> CalendarFeed | None:
     if not token or len(token) > 100:
         return None
     return (
-        CalendarFeed.objects.select_related("clinic", "patient", "user")
+        CalendarFeed.objects.select_related("clinic", "patient", "user", "created_by")
         .filter(token_hash=token_hash(token), revoked_at__isnull=True)
         .first()
     )
@@ -96,13 +98,46 @@ def _uid(appointment: Appointment) -> str:
     return f"appointment-{appointment.pk}@openkap"
 
 
+AT_HOME = "At home"
+
+
+def is_at_home(appointment: Appointment) -> bool:
+    """The dosing sessions of an at-home plan happen at home; everything else at the clinic."""
+    return (
+        appointment.kind == AppointmentKind.DOSING and appointment.plan.setting == Setting.AT_HOME
+    )
+
+
+def clinic_place(clinic: Clinic) -> str:
+    return ", ".join(part for part in (clinic.name, clinic.postal_address) if part)
+
+
+def appointment_place(appointment: Appointment, clinic: Clinic) -> str:
+    """Where the appointment happens, as the patient is told in the portal."""
+    return AT_HOME if is_at_home(appointment) else clinic_place(clinic)
+
+
+def upcoming_for_patient(patient: Patient) -> list[Appointment]:
+    """The patient's own appointments still to come (for the portal: no clinical detail is shown
+    from them, only time, kind and place)."""
+    return list(
+        Appointment.objects.filter(
+            patient=patient,
+            status__in=OPEN_STATUSES,
+            starts_at__gte=timezone.now() - timedelta(hours=2),
+        )
+        .select_related("plan")
+        .order_by("starts_at", "pk")
+    )
+
+
 def feed_events(feed: CalendarFeed) -> list[ical.FeedEvent]:
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     appointments = Appointment.objects.filter(
         patient__clinic=feed.clinic,
         starts_at__gte=since,
         status__in=[*OPEN_STATUSES, AppointmentStatus.CANCELLED],
-    ).select_related("patient")
+    ).select_related("patient", "plan")
     if feed.owner == FeedOwner.CLINICIAN:
         appointments = appointments.filter(clinician=feed.user)
     else:
@@ -120,7 +155,9 @@ def feed_events(feed: CalendarFeed) -> list[ical.FeedEvent]:
                 starts_at=appointment.starts_at,
                 duration_minutes=appointment.duration_minutes,
                 summary=summary,
-                location=feed.clinic.name,
+                # In-office events give the clinic's address; an at-home one gives no place (the
+                # setting is clinical detail on a third-party calendar server).
+                location="" if is_at_home(appointment) else clinic_place(feed.clinic),
                 cancelled=appointment.status == AppointmentStatus.CANCELLED,
             )
         )

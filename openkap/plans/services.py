@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
 from openkap.accounts.permissions import Permission, require_permission, user_can
+from openkap.accounts.services import user_reauthenticate
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 from openkap.patients.models import Patient
@@ -32,6 +34,7 @@ from openkap.plans.models import (
     Psychotherapy,
     TreatmentPlan,
 )
+from openkap.portal.models import PortalAccount
 from openkap.screening import codes
 from openkap.screening.models import Decision, Route, Screening, Setting
 from openkap.screening.selectors import screenings_signed
@@ -239,20 +242,52 @@ def schedule_appointments(
     return appointments
 
 
-@transaction.atomic
-def plan_activate(
-    *,
-    actor: User,
-    plan: TreatmentPlan,
-    expected_version: int,
-    schedule: protocols.ScheduleSource | None = None,
-) -> TreatmentPlan:
-    """The prescriber signs the plan: it becomes active and its appointments are generated."""
-    require_permission(actor, Permission.PLAN_EDIT, plan.patient.clinic_id)
+def _check_activatable(plan: TreatmentPlan, expected_version: int) -> None:
     if plan.version != expected_version:
         raise PlanConflict("plan")
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError({"__all__": "Only a draft plan can be signed and activated."})
+
+
+def plan_activate(
+    *,
+    request: HttpRequest,
+    actor: User,
+    plan: TreatmentPlan,
+    expected_version: int,
+    password: str,
+    schedule: protocols.ScheduleSource | None = None,
+) -> TreatmentPlan:
+    """The prescriber signs the plan, giving their password again: it becomes active and its
+    appointments are generated.
+
+    The password is checked outside the transaction that signs, so a refused attempt is counted
+    (towards the lockout) and audited even though nothing is signed."""
+    require_permission(actor, Permission.PLAN_EDIT, plan.patient.clinic_id)
+    _check_activatable(plan, expected_version)
+    if not user_reauthenticate(request=request, user=actor, password=password):
+        _audit(
+            actor,
+            plan.patient,
+            Action.ACCESS_DENIED,
+            "treatment_plan",
+            plan.pk,
+            {"step": "sign", "reason": "password refused"},
+        )
+        raise ValidationError({"password": "The password is not right. Nothing was signed."})
+    with transaction.atomic():
+        current = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+        _check_activatable(current, expected_version)
+        _activate(actor, plan, expected_version, schedule)
+    return plan
+
+
+def _activate(
+    actor: User,
+    plan: TreatmentPlan,
+    expected_version: int,
+    schedule: protocols.ScheduleSource | None,
+) -> None:
     # The screening could have been superseded since the draft was written.
     _check_screening(plan.patient, plan.route, plan.setting)
     source = schedule or protocols.real_schedule
@@ -287,7 +322,6 @@ def plan_activate(
         plan.pk,
         {"status": "active", "appointments": len(appointments)},
     )
-    return plan
 
 
 @transaction.atomic
@@ -339,7 +373,10 @@ def _open_for_change(appointment: Appointment, expected_version: int) -> None:
         raise PlanConflict("appointment")
     if appointment.status not in OPEN_STATUSES:
         raise ValidationError(
-            {"__all__": f"This appointment is {appointment.get_status_display().lower()}."}
+            {
+                "__all__": f"This appointment is already {appointment.get_status_display().lower()}"
+                ": it can no longer be changed."
+            }
         )
 
 
@@ -454,6 +491,79 @@ def appointment_cancel(
     return appointment
 
 
+DOSING_DONE_BY_SESSION = (
+    "A dosing appointment is marked done by its dosing session when the session is signed, not "
+    "here. Mark it missed or cancel it if the dose was not given."
+)
+
+
+def _check_outcome(appointment: Appointment, expected_version: int) -> None:
+    """An outcome is recorded once, on an open appointment whose time has come."""
+    if appointment.status not in OPEN_STATUSES:
+        raise ValidationError(
+            {
+                "__all__": f"This appointment is already {appointment.get_status_display().lower()}"
+                ": its outcome is recorded and cannot be changed here."
+            }
+        )
+    if appointment.version != expected_version:
+        raise PlanConflict("appointment")
+    if appointment.starts_at > timezone.now():
+        raise ValidationError(
+            {"__all__": "This appointment has not started yet: move or cancel it instead."}
+        )
+
+
+def _record_outcome(
+    actor: User,
+    appointment: Appointment,
+    expected_version: int,
+    status: AppointmentStatus,
+    reason: str,
+) -> Appointment:
+    _update_appointment(appointment, expected_version, status=status, status_reason=reason)
+    _audit(
+        actor,
+        appointment.patient,
+        Action.UPDATE,
+        "appointment",
+        appointment.pk,
+        {"fields": ["status"], "status": status.value},
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_complete(
+    *, actor: User, appointment: Appointment, expected_version: int, note: str = ""
+) -> Appointment:
+    """The preparation, integration or reassessment session took place. A dosing session is not
+    completed here: its chart does that when it is signed."""
+    require_permission(actor, Permission.SCHEDULE_EDIT, appointment.patient.clinic_id)
+    if appointment.kind == AppointmentKind.DOSING and appointment.status in OPEN_STATUSES:
+        raise ValidationError({"__all__": DOSING_DONE_BY_SESSION})
+    _check_outcome(appointment, expected_version)
+    return _record_outcome(
+        actor, appointment, expected_version, AppointmentStatus.DONE, note.strip()
+    )
+
+
+@transaction.atomic
+def appointment_mark_missed(
+    *, actor: User, appointment: Appointment, expected_version: int, reason: str = ""
+) -> Appointment:
+    """The patient did not come (no-show). The appointment stays on the plan, marked missed."""
+    require_permission(actor, Permission.SCHEDULE_EDIT, appointment.patient.clinic_id)
+    _check_outcome(appointment, expected_version)
+    return _record_outcome(
+        actor,
+        appointment,
+        expected_version,
+        AppointmentStatus.MISSED,
+        reason.strip() or "Did not attend",
+    )
+
+
 # Who may be booked for an appointment: those who deliver care.
 CLINICIAN_ROLES = frozenset({"prescriber", "nurse", "therapist"})
 
@@ -535,13 +645,10 @@ def feed_issue_for_clinician(*, actor: User, clinic: Clinic) -> tuple[CalendarFe
     return feed, token
 
 
-@transaction.atomic
-def feed_issue_for_patient(*, actor: User, patient: Patient) -> tuple[CalendarFeed, str]:
-    require_permission(actor, Permission.SCHEDULE_EDIT, patient.clinic_id)
-    now = timezone.now()
+def _issue_patient_feed(actor: User, patient: Patient, by: str) -> tuple[CalendarFeed, str]:
     CalendarFeed.objects.filter(
         owner=FeedOwner.PATIENT, patient=patient, revoked_at__isnull=True
-    ).update(revoked_at=now)
+    ).update(revoked_at=timezone.now())
     token = _new_token()
     feed = CalendarFeed.objects.create(
         owner=FeedOwner.PATIENT,
@@ -550,8 +657,33 @@ def feed_issue_for_patient(*, actor: User, patient: Patient) -> tuple[CalendarFe
         token_hash=token_hash(token),
         created_by=actor,
     )
-    _audit(actor, patient, Action.CREATE, "calendar_feed", feed.pk, {"owner": "patient"})
+    _audit(actor, patient, Action.CREATE, "calendar_feed", feed.pk, {"owner": "patient", "by": by})
     return feed, token
+
+
+@transaction.atomic
+def feed_issue_for_patient(*, actor: User, patient: Patient) -> tuple[CalendarFeed, str]:
+    """Staff make (or remake) the patient's feed link to give to them."""
+    require_permission(actor, Permission.SCHEDULE_EDIT, patient.clinic_id)
+    return _issue_patient_feed(actor, patient, "staff")
+
+
+def is_own_portal_patient(actor: User, patient: Patient) -> bool:
+    """The actor is the patient, signed in with their own active portal account."""
+    return (
+        actor.is_active
+        and actor.kind == User.Kind.PATIENT
+        and PortalAccount.objects.filter(user=actor, patient=patient).exists()
+    )
+
+
+@transaction.atomic
+def feed_issue_by_patient(*, actor: User, patient: Patient) -> tuple[CalendarFeed, str]:
+    """The patient makes (or remakes) their own feed link in the portal; the previous one stops
+    working. Returns the feed and the token, which is shown once and never stored."""
+    if not is_own_portal_patient(actor, patient):
+        raise PermissionDenied
+    return _issue_patient_feed(actor, patient, "patient")
 
 
 @transaction.atomic
@@ -561,7 +693,9 @@ def feed_revoke(*, actor: User, feed: CalendarFeed) -> CalendarFeed:
             raise PermissionDenied
     else:
         assert feed.patient is not None
-        require_permission(actor, Permission.SCHEDULE_EDIT, feed.patient.clinic_id)
+        # The patient's own feed: the patient in the portal, or the clinic's scheduling staff.
+        if not is_own_portal_patient(actor, feed.patient):
+            require_permission(actor, Permission.SCHEDULE_EDIT, feed.patient.clinic_id)
     CalendarFeed.objects.filter(pk=feed.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

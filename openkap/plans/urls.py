@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:public_id>/stop/", views.plan_stop_view, name="stop"),
     path("<uuid:public_id>/move/", views.appointment_move_view, name="move"),
     path("<uuid:public_id>/cancel/", views.appointment_cancel_view, name="cancel"),
+    path("<uuid:public_id>/outcome/", views.appointment_outcome_view, name="outcome"),
     path("<uuid:public_id>/assign/", views.appointment_assign_view, name="assign"),
     path("<uuid:public_id>/feed/", views.patient_feed_view, name="patient_feed"),
 ]

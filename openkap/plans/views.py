@@ -24,6 +24,7 @@ from openkap.accounts.decorators import (
     request_user,
     staff_required,
 )
+from openkap.accounts.models import User
 from openkap.accounts.permissions import Permission, user_can
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
@@ -35,8 +36,9 @@ from openkap.plans.forms import (
     AssignForm,
     CancelForm,
     MoveForm,
-    PlanActionForm,
+    OutcomeForm,
     PlanForm,
+    PlanSignForm,
     PlanStopForm,
 )
 from openkap.plans.models import OPEN_STATUSES, Appointment, TreatmentPlan
@@ -86,6 +88,7 @@ def _patient_page(
     errors: list[str] | None = None,
     forms_for: dict[int, forms.Form] | None = None,
     stop_form: forms.Form | None = None,
+    sign_form: PlanSignForm | None = None,
     feed_link: str = "",
 ) -> HttpResponse:
     user = request_user(request)
@@ -95,6 +98,7 @@ def _patient_page(
     appointments = list(selectors.appointments_for(patient))
     forms_for = forms_for or {}
     clinicians = [(c.pk, c.display_name()) for c in services.clinicians_of(patient.clinic_id)]
+    now = timezone.now()
     rows = [
         {
             "appointment": appointment,
@@ -132,6 +136,16 @@ def _patient_page(
                     },
                 )
             ),
+            "outcome_form": (
+                forms_for.get(appointment.pk)
+                if isinstance(forms_for.get(appointment.pk), OutcomeForm)
+                else OutcomeForm(
+                    prefix=f"o{appointment.pk}",
+                    initial={"appointment": appointment.pk, "version": appointment.version},
+                )
+            ),
+            # Its time has come: the outcome (done, missed) can be recorded.
+            "due": appointment.starts_at <= now,
             "failed": appointment.pk in forms_for,
         }
         for appointment in appointments
@@ -146,6 +160,7 @@ def _patient_page(
         "can_edit_plan": user_can(user, Permission.PLAN_EDIT, patient.clinic_id),
         "can_edit_schedule": user_can(user, Permission.SCHEDULE_EDIT, patient.clinic_id),
         "stop_form": stop_form or PlanStopForm(),
+        "sign_form": sign_form or PlanSignForm(),
         "eligible": services.eligible_screening(patient) is not None,
         "feed": selectors.patient_feed(patient),
         "feed_link": feed_link,
@@ -247,18 +262,27 @@ def _refused(
 @transaction.atomic
 def plan_activate_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     patient = _patient(request, public_id, Permission.PLAN_EDIT)
-    form = PlanActionForm(request.POST)
+    form = PlanSignForm(request.POST)
     if not form.is_valid():
-        return _patient_page(request, patient, status=400, errors=["Choose a plan to sign."])
+        if "plan" in form.errors or "version" in form.errors:
+            return _patient_page(request, patient, status=400, errors=["Choose a plan to sign."])
+        return _patient_page(request, patient, status=400, sign_form=form)
     plan = _plan_of(patient, form.cleaned_data["plan"])
     try:
-        with transaction.atomic():
-            services.plan_activate(
-                actor=request_user(request),
-                plan=plan,
-                expected_version=form.cleaned_data["version"],
-            )
-    except (ValidationError, services.PlanConflict) as error:
+        # Not inside a savepoint: the refused password is audited even though nothing is signed.
+        services.plan_activate(
+            request=request,
+            actor=request_user(request),
+            plan=plan,
+            expected_version=form.cleaned_data["version"],
+            password=form.cleaned_data["password"],
+        )
+    except ValidationError as error:
+        if "password" in getattr(error, "message_dict", {}):
+            _add_errors(form, error)
+            return _patient_page(request, patient, status=400, sign_form=form)
+        return _refused(request, patient, error)
+    except services.PlanConflict as error:
         return _refused(request, patient, error)
     return _to_schedule(patient)
 
@@ -344,6 +368,44 @@ def appointment_cancel_view(request: HttpRequest, public_id: uuid.UUID) -> HttpR
                 return _refused(request, patient, error)
             except ValidationError as error:
                 _add_errors(form, error)
+            else:
+                return _to_schedule(patient)
+        return _patient_page(request, patient, status=400, forms_for={appointment.pk: form})
+
+
+@staff_required
+@require_POST
+@transaction.atomic
+def appointment_outcome_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record what happened: done (not for a dosing session, whose chart does it) or missed."""
+    patient = _patient(request, public_id, Permission.SCHEDULE_EDIT)
+    appointment_id = _appointment_id(request)
+    if appointment_id is None:
+        return _patient_page(request, patient, status=400, errors=["Choose an appointment."])
+    appointment = _appointment_of(patient, appointment_id)
+    with timezone.override(ZoneInfo(patient.clinic.timezone)):
+        form = OutcomeForm(request.POST, prefix=f"o{appointment.pk}")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    if data["outcome"] == "done":
+                        services.appointment_complete(
+                            actor=request_user(request),
+                            appointment=appointment,
+                            expected_version=data["version"],
+                            note=data["note"],
+                        )
+                    else:
+                        services.appointment_mark_missed(
+                            actor=request_user(request),
+                            appointment=appointment,
+                            expected_version=data["version"],
+                            reason=data["note"],
+                        )
+            except (services.PlanConflict, ValidationError) as error:
+                # Shown at the top of the page: a closed appointment no longer has this form.
+                return _refused(request, patient, error)
             else:
                 return _to_schedule(patient)
         return _patient_page(request, patient, status=400, forms_for={appointment.pk: form})
@@ -451,6 +513,8 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
                 "previous": first_day - step,
                 "next": first_day + step,
                 "count": len(appointments),
+                "now": timezone.now(),
+                "can_edit_schedule": user_can(user, Permission.SCHEDULE_EDIT, clinic.pk),
             },
         )
 
@@ -488,6 +552,9 @@ def ical_view(request: HttpRequest, token: str) -> HttpResponse:
         feed.user.is_active and user_can(feed.user, Permission.SCHEDULE_VIEW, feed.clinic_id)
     ):
         # A clinician who left the clinic (or lost the role) no longer gets the feed.
+        raise PermissionDenied
+    if feed.created_by.kind == User.Kind.PATIENT and not feed.created_by.is_active:
+        # A link the patient made in the portal ends with their portal account.
         raise PermissionDenied
     events = selectors.feed_events(feed)
     audit_record(

@@ -9,6 +9,7 @@ register_converter(InvitationTokenConverter, "invitation_token")
 app_name = "portal"
 urlpatterns = [
     path("", views.home_view, name="home"),
+    path("appointments/", views.appointments_view, name="appointments"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("session/status/", views.session_status_view, name="session_status"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
@@ -40,6 +41,8 @@ from openkap.consent.selectors import consent_status
 from openkap.knowledge.selectors import clinic_rule_pack
 from openkap.patients.models import Patient
 from openkap.patients.selectors import patient_get_for_user
+from openkap.plans import selectors as plans_selectors
+from openkap.plans import services as plans_services
 from openkap.portal.decorators import patient_required, portal_account
 from openkap.portal.education import BY_SLUG, TOPICS
 from openkap.portal.forms import (
@@ -199,6 +202,54 @@ def home_view(request: HttpRequest) -> HttpResponse:
             "topics": TOPICS,
         },
     )
+
+
+# --- The patient's appointments and calendar feed ---------------------------------------------------
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+@transaction.atomic
+def appointments_view(request: HttpRequest) -> HttpResponse:
+    """The patient's upcoming appointments (time, kind, place: no clinical detail) and their private
+    calendar feed link, which they make, remake or revoke here. A new link is shown once."""
+    account = portal_account(request)
+    patient = account.patient
+    link = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            feed = plans_selectors.patient_feed(patient)
+            if feed is not None:
+                plans_services.feed_revoke(actor=account.user, feed=feed)
+                messages.success(request, "Your calendar link is revoked: it no longer works.")
+        else:
+            _feed, token = plans_services.feed_issue_by_patient(actor=account.user, patient=patient)
+            link = request.build_absolute_uri(reverse("plans:ical", kwargs={"token": token}))
+    appointments = plans_selectors.upcoming_for_patient(patient)
+    audit_record(
+        action=Action.READ,
+        category=Category.PLANS,
+        actor=account.user,
+        patient=patient,
+        object_type="patient",
+        object_id=patient.pk,
+        detail={"view": "portal appointments", "count": len(appointments)},
+    )
+    clinic = patient.clinic
+    with timezone.override(ZoneInfo(clinic.timezone)):
+        return render(
+            request,
+            "portal/appointments.html",
+            {
+                "clinic": clinic,
+                "rows": [
+                    (appointment, plans_selectors.appointment_place(appointment, clinic))
+                    for appointment in appointments
+                ],
+                "feed": plans_selectors.patient_feed(patient),
+                "feed_link": link,
+            },
+        )
 
 
 # --- Invitations ----------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Demo intake and screenings for `openkap demo`: one patient per outcome, with realistic intake
-(problems coded in ICD-10-CM, medications, vitals, baseline PHQ-9 and GAD-7). Synthetic people only.
+(problems coded in ICD-10-CM, medications, vitals, baseline PHQ-9 and GAD-7); then three patients
+registered for the routes the first ones do not cover (esketamine, sublingual in office and at
+home), with their consents and support people, eligible and signed. Synthetic people only.
 
 Everything goes through the services, as in the clinic: audited, evaluated by the real engine, and
 signed with the demo prescriber's password. Loaded once (skipped when the clinic has screenings)."""
@@ -7,15 +9,22 @@ signed with the demo prescriber's password. Loaded once (skipped when the clinic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.http import HttpRequest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
+from openkap.consent.models import ConsentDocument, ConsentKind
+from openkap.consent.services import consent_sign
+from openkap.demo.passwords import password_checks_remembered
 from openkap.patients.models import Patient, Sex
+from openkap.patients.services import patient_register, support_person_add
 from openkap.screening import services
 from openkap.screening.models import PregnancyStatus, Screening
 
@@ -39,6 +48,7 @@ class DemoCase:
     sign_as: str = ""  # "" leaves the draft for the prescriber
     reason: str = ""
     addendum: tuple[str, str] | None = None  # text, reason
+    height_cm: str = "168.0"
 
 
 CASES = [
@@ -144,6 +154,190 @@ CASES = [
 ]
 
 
+@dataclass(frozen=True)
+class RoutePatient:
+    """A patient registered for a route the first cases do not cover: who they are, who comes with
+    them or stays with them at home, which consents beyond the usual three they signed, the intake."""
+
+    person: dict[str, Any]  # patient_register fields, with "age" (years) for the date of birth
+    support: list[dict[str, Any]]  # support_person_add fields
+    consents: tuple[str, ...]
+    case: DemoCase
+
+
+# Consents every demo treatment patient signed at the front desk's tablet (the latest versions).
+USUAL_CONSENTS = (
+    ConsentKind.KETAMINE_TREATMENT,
+    ConsentKind.NO_DRIVING,
+    ConsentKind.CONTROLLED_SUBSTANCE,
+)
+
+ROUTE_PATIENTS = [
+    # Esketamine for treatment-resistant depression: two adequate antidepressant trials failed
+    # (sertraline, then escitalopram with aripiprazole augmentation); continues an oral
+    # antidepressant, as the label asks. F33.2 is the indication (TRD has no ICD-10-CM code).
+    RoutePatient(
+        person={
+            "legal_given_name": "Marisol",
+            "legal_middle_name": "I.",
+            "legal_family_name": "Vega",
+            "preferred_name": "Mari",
+            "pronouns": "she/her",
+            "age": 47,
+            "sex": "female",
+            "phone": "(617) 555-0163",
+            "email": "marisol.vega47@example.com",
+            "address_line1": "58 Beacon Rd",
+            "address_line2": "Apt 3",
+            "city": "Brookline",
+            "region": "MA",
+            "postal_code": "02446",
+            "country": "US",
+            "emergency_contact_name": "Teresa Vega",
+            "emergency_contact_relationship": "Sister",
+            "emergency_contact_phone": "(617) 555-0171",
+            "insurance_payer": "BlueCross BlueShield",
+            "insurance_member_id": "BCB40817263",
+            "insurance_group_number": "G2211",
+        },
+        support=[
+            {
+                "name": "Teresa Vega",
+                "relationship": "Sister",
+                "phone": "(617) 555-0171",
+                "is_escort": True,
+                "is_home_support": False,
+                "notes": "Drives her home after each session",
+            }
+        ],
+        consents=(ConsentKind.ESKETAMINE_REMS,),
+        case=DemoCase(
+            problems=[
+                (
+                    "F33.2",
+                    "Major depressive disorder, recurrent severe without psychotic features",
+                    "active",
+                ),
+                ("F41.1", "Generalized anxiety disorder", "active"),
+            ],
+            medications=[("duloxetine", "60 mg", "once daily")],
+            vitals={"systolic": 124, "diastolic": 78, "heart_rate": 74, "spo2": 98},
+            weight_kg="74.0",
+            height_cm="162.0",
+            phq9=[3, 3, 2, 3, 2, 3, 2, 2, 0],
+            gad7=[2, 2, 2, 1, 1, 2, 1],
+            route="intranasal_esketamine",
+            setting="in_office",
+            substances=[("alcohol", "monthly")],
+            sign_as="eligible",
+        ),
+    ),
+    # Sublingual KAP in the office: depression with anxiety, a psychotherapy-assisted series.
+    RoutePatient(
+        person={
+            "legal_given_name": "Ama",
+            "legal_middle_name": "",
+            "legal_family_name": "Boateng",
+            "preferred_name": "",
+            "pronouns": "she/her",
+            "age": 34,
+            "sex": "female",
+            "phone": "(857) 555-0128",
+            "email": "ama.boateng12@example.com",
+            "address_line1": "211 Harvard St",
+            "address_line2": "",
+            "city": "Brookline",
+            "region": "MA",
+            "postal_code": "02446",
+            "country": "US",
+            "emergency_contact_name": "Kwame Boateng",
+            "emergency_contact_relationship": "Brother",
+            "emergency_contact_phone": "(857) 555-0139",
+            "insurance_payer": "Aetna",
+            "insurance_member_id": "AET71530948",
+            "insurance_group_number": "G5087",
+        },
+        support=[
+            {
+                "name": "Kwame Boateng",
+                "relationship": "Brother",
+                "phone": "(857) 555-0139",
+                "is_escort": True,
+                "is_home_support": False,
+                "notes": "",
+            }
+        ],
+        consents=(),
+        case=DemoCase(
+            problems=[
+                ("F33.1", "Major depressive disorder, recurrent, moderate", "active"),
+                ("F41.1", "Generalized anxiety disorder", "active"),
+            ],
+            medications=[("escitalopram", "10 mg", "once daily")],
+            vitals={"systolic": 116, "diastolic": 74, "heart_rate": 70, "spo2": 99},
+            weight_kg="63.5",
+            height_cm="170.0",
+            phq9=[2, 2, 1, 2, 2, 2, 1, 1, 0],
+            gad7=[2, 3, 2, 2, 1, 2, 2],
+            route="sublingual",
+            setting="in_office",
+            substances=[("alcohol", "weekly")],
+            sign_as="eligible",
+        ),
+    ),
+    # At-home sublingual series (telehealth): his husband stays with him as the peer monitor.
+    RoutePatient(
+        person={
+            "legal_given_name": "Yusuf",
+            "legal_middle_name": "K.",
+            "legal_family_name": "Karimi",
+            "preferred_name": "",
+            "pronouns": "he/him",
+            "age": 52,
+            "sex": "male",
+            "phone": "(781) 555-0154",
+            "email": "yusuf.karimi8@example.com",
+            "address_line1": "17 Orchard Way",
+            "address_line2": "",
+            "city": "Brookline",
+            "region": "MA",
+            "postal_code": "02445",
+            "country": "US",
+            "emergency_contact_name": "Daniel Karimi",
+            "emergency_contact_relationship": "Spouse",
+            "emergency_contact_phone": "(781) 555-0187",
+            "insurance_payer": "UnitedHealthcare",
+            "insurance_member_id": "UHC26094417",
+            "insurance_group_number": "G7310",
+        },
+        support=[
+            {
+                "name": "Daniel Karimi",
+                "relationship": "Spouse",
+                "phone": "(781) 555-0187",
+                "is_escort": True,
+                "is_home_support": True,
+                "notes": "Peer monitor at home for every session; works from home",
+            }
+        ],
+        consents=(ConsentKind.AT_HOME,),
+        case=DemoCase(
+            problems=[("F33.1", "Major depressive disorder, recurrent, moderate", "active")],
+            medications=[("bupropion", "300 mg", "XL daily")],
+            vitals={"systolic": 128, "diastolic": 82, "heart_rate": 66, "spo2": 97},
+            weight_kg="82.5",
+            height_cm="178.0",
+            phq9=[2, 2, 2, 1, 2, 1, 2, 1, 0],
+            gad7=[1, 1, 1, 1, 0, 1, 1],
+            route="sublingual",
+            setting="at_home",
+            substances=[("alcohol", "monthly")],
+            sign_as="eligible",
+        ),
+    ),
+]
+
+
 def _request(user: User) -> HttpRequest:
     # The signing services check the password through the authentication backends, with a request.
     request = RequestFactory().post("/screening/demo/")
@@ -171,7 +365,7 @@ def _intake(case: DemoCase, patient: Patient, nurse: User) -> None:
         actor=nurse,
         patient=patient,
         weight_kg=Decimal(case.weight_kg),
-        height_cm=Decimal("168.0"),
+        height_cm=Decimal(case.height_cm),
         systolic=case.vitals["systolic"],
         diastolic=case.vitals["diastolic"],
         heart_rate=case.vitals["heart_rate"],
@@ -193,43 +387,77 @@ def _intake(case: DemoCase, patient: Patient, nurse: User) -> None:
             )
 
 
+def _screen(case: DemoCase, patient: Patient, prescriber: User, nurse: User, password: str) -> None:
+    _intake(case, patient, nurse)
+    evaluator = prescriber if case.sign_as else nurse
+    draft = services.screening_evaluate(
+        actor=evaluator,
+        patient=patient,
+        expected_version=None,
+        route=case.route,
+        setting=case.setting,
+    )
+    if not case.sign_as:
+        return
+    signed = services.screening_sign(
+        actor=prescriber,
+        screening=draft,
+        expected_version=draft.version,
+        final_decision=case.sign_as,
+        reason=case.reason,
+        password=password,
+        request=_request(prescriber),
+    )
+    if case.addendum is not None:
+        text, reason = case.addendum
+        services.screening_addendum_add(
+            actor=prescriber,
+            screening=signed,
+            text=text,
+            reason=reason,
+            password=password,
+            request=_request(prescriber),
+        )
+
+
+def _register(clinic: Clinic, nurse: User, item: RoutePatient) -> Patient:
+    """Registered, with support people and signed consents (on the clinic's tablet, handed over by
+    the nurse), as the front desk and the nurse would have done before the intake."""
+    data = dict(item.person)
+    age = data.pop("age")
+    data["date_of_birth"] = timezone.localdate() - timedelta(days=round(age * 365.25) + 40)
+    patient = patient_register(actor=nurse, clinic=clinic, data=data)
+    for person in item.support:
+        support_person_add(actor=nurse, patient=patient, data=person)
+    for kind in (*USUAL_CONSENTS, *item.consents):
+        document = (
+            ConsentDocument.objects.filter(clinic=clinic, kind=kind).order_by("-version").first()
+        )
+        if document is None:
+            continue  # the clinic has not published this consent (the portal demo publishes them)
+        consent_sign(
+            actor=nurse,
+            patient=patient,
+            document=document,
+            typed_name=patient.legal_name(),
+            understood=True,
+            method="tablet",
+            ip_address=None,
+        )
+    return patient
+
+
 @transaction.atomic
 def load(*, clinic: Clinic, prescriber: User, nurse: User, password: str) -> bool:
-    """Screenings of every outcome for the first patients of the clinic; False if already there."""
+    """Screenings of every outcome for the first patients of the clinic, and the patients of the
+    other routes registered and screened; False if the clinic already has screenings."""
     if Screening.objects.filter(patient__clinic=clinic).exists():
         return False
     patients = list(Patient.objects.filter(clinic=clinic).order_by("mrn")[: len(CASES)])
     for case, patient in zip(CASES, patients, strict=False):
-        _intake(case, patient, nurse)
-        evaluator = prescriber if case.sign_as else nurse
-        draft = services.screening_evaluate(
-            actor=evaluator,
-            patient=patient,
-            expected_version=None,
-            route=case.route,
-            setting=case.setting,
-        )
-        if not case.sign_as:
-            continue
-        signed = services.screening_sign(
-            actor=prescriber,
-            screening=draft,
-            expected_version=draft.version,
-            final_decision=case.sign_as,
-            reason=case.reason,
-            password=password,
-            request=_request(prescriber),
-        )
-        if case.addendum is not None:
-            text, reason = case.addendum
-            services.screening_addendum_add(
-                actor=prescriber,
-                screening=signed,
-                text=text,
-                reason=reason,
-                password=password,
-                request=_request(prescriber),
-            )
+        _screen(case, patient, prescriber, nurse, password)
+    for item in ROUTE_PATIENTS:
+        _screen(item.case, _register(clinic, nurse, item), prescriber, nurse, password)
     return True
 
 
@@ -245,4 +473,5 @@ def load_for_demo(*, organisation_name: str, password: str) -> bool:
     nurse = User.objects.filter(username=DEMO_NURSE).first()
     if clinic is None or prescriber is None or nurse is None:
         return False
-    return load(clinic=clinic, prescriber=prescriber, nurse=nurse, password=password)
+    with password_checks_remembered():
+        return load(clinic=clinic, prescriber=prescriber, nurse=nurse, password=password)

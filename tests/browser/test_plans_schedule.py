@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from conftest import PASSWORD
 from openkap.accounts.models import Role
 from openkap.plans import protocols
 from openkap.plans.models import Appointment, TreatmentPlan
@@ -52,6 +53,15 @@ def test_a_prescriber_plans_a_course_and_moves_a_session(
     expect(page.get_by_role("heading", name="Plans and schedule")).to_be_visible()
     expect(page.locator("article.plan")).to_contain_text("Draft")
 
+    # Signing asks for the password again: a wrong one is named at the field, nothing is signed.
+    page.get_by_label("Your password").fill("not-the-password")
+    page.get_by_role("button", name="Sign and activate (generates the schedule)").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="Your password: The password is not")
+    ).to_be_visible()
+    expect(page.locator("article.plan")).to_contain_text("Draft")
+    assert not Appointment.objects.exists()
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign and activate (generates the schedule)").click()
     expect(page.locator("article.plan")).to_contain_text("Active")
     plan = TreatmentPlan.objects.get()

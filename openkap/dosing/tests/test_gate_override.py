@@ -4,9 +4,11 @@ over a hard stop."""
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from openkap.accounts.models import User
+from openkap.audit.models import Action, AuditEvent
 from openkap.dosing.models import DosingSession, GateOverride
 from openkap.dosing.services import DosingConflict, dosing_gate_override, dosing_gate_record
 from openkap.dosing.tests.conftest import PASSWORD, good_answers, password_request
@@ -68,6 +70,11 @@ def test_it_needs_the_correct_password(soft_stopped: DosingSession, prescriber: 
         _override(soft_stopped, prescriber, password="wrong-password")
     assert "password" in caught.value.message_dict
     assert not GateOverride.objects.exists()
+    # Counted towards the lockout and audited, although nothing was overridden.
+    assert AccessAttempt.objects.filter(username=prescriber.username).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.ACCESS_DENIED, detail__reason="password refused"
+    ).exists()
 
 
 def test_it_never_overrides_a_hard_stop(

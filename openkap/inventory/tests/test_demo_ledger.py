@@ -28,6 +28,11 @@ def test_it_loads_a_balanced_demo_ledger_once(organisation, make_staff, make_pat
     lots = selectors.lots_with_balance(clinic=clinic)
     balances = {x.lot_number: x.balance_mg for x in lots}  # type: ignore[attr-defined]
     # Vials: 10 x 500 - 3 x (35 + 5) - 20 = 4860. Devices: 24 x 28 - 3 x 56 = 504.
-    assert balances == {"BRK-KT2417": Decimal(4860), "BRK-ES0931": Decimal(504)}
+    # Troches: 30 x 100 mg received, none given yet = 3000.
+    assert balances == {
+        "BRK-KT2417": Decimal(4860),
+        "BRK-ES0931": Decimal(504),
+        "BRK-SL0522": Decimal(3000),
+    }
     assert len(selectors.reconciliation(clinic=clinic).count_discrepancies) == 1
     assert LedgerEntry.objects.filter(session_ref__startswith="demo-").count() == 9

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from conftest import PASSWORD
 from openkap.accounts.models import Clinic, Role, User
 from openkap.patients.models import Patient
 from openkap.plans import protocols, services
 from openkap.plans.models import TreatmentPlan
-from openkap.plans.tests.factories import sign_screening
+from openkap.plans.tests.factories import sign_screening, signing_request
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,11 @@ def make_plan(prescriber: User) -> Callable[..., TreatmentPlan]:
         plan = services.plan_create(actor=prescriber, patient=patient, **plan_fields(**overrides))
         if activate:
             plan = services.plan_activate(
-                actor=prescriber, plan=plan, expected_version=plan.version
+                request=signing_request(prescriber),
+                actor=prescriber,
+                plan=plan,
+                expected_version=plan.version,
+                password=PASSWORD,
             )
         return plan
 

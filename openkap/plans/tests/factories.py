@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.sessions.backends.db import SessionStore
+from django.http import HttpRequest
+from django.test import RequestFactory
 from django.utils import timezone
 
 from openkap.accounts.models import User
@@ -31,3 +34,11 @@ def sign_screening(
         signed_by=prescriber,
         created_by=prescriber,
     )
+
+
+def signing_request(user: User) -> HttpRequest:
+    """A request for the services that check the password again (signing a plan)."""
+    request = RequestFactory().post("/plans/test/")
+    request.user = user
+    request.session = SessionStore()
+    return request

@@ -79,3 +79,19 @@ def test_stopping_the_plan_cancels_its_open_appointments(dose, prescriber):
     }
     plan.refresh_from_db()
     assert plan.status == "stopped" and plan.stop_reason == "Patient declined"
+
+
+def test_it_refuses_to_cancel_an_appointment_already_missed(dose, nurse):
+    from django.utils import timezone
+
+    Appointment.objects.filter(pk=dose.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    dose.refresh_from_db()
+    services.appointment_mark_missed(actor=nurse, appointment=dose, expected_version=dose.version)
+    dose.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.appointment_cancel(
+            actor=nurse, appointment=dose, expected_version=dose.version, reason="Tidy up"
+        )
+    assert "already missed" in " ".join(refused.value.messages)
+    dose.refresh_from_db()
+    assert dose.status == "missed"

@@ -3,10 +3,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from conftest import PASSWORD
 from openkap.plans import services
 from openkap.plans.models import TreatmentPlan
 from openkap.plans.tests.conftest import plan_fields
-from openkap.plans.tests.factories import sign_screening
+from openkap.plans.tests.factories import sign_screening, signing_request
 from openkap.screening.models import Decision, Screening
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,13 @@ def test_it_refuses_activation_when_the_screening_was_superseded(
     plan = make_plan(eligible_patient)
     sign_screening(eligible_patient, prescriber, Decision.INELIGIBLE)
     with pytest.raises(ValidationError):
-        services.plan_activate(actor=prescriber, plan=plan, expected_version=plan.version)
+        services.plan_activate(
+            request=signing_request(prescriber),
+            actor=prescriber,
+            plan=plan,
+            expected_version=plan.version,
+            password=PASSWORD,
+        )
     plan.refresh_from_db()
     assert plan.status == "draft"
     assert not plan.appointments.exists()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import PASSWORD
 from openkap.plans.models import Appointment, TreatmentPlan
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_prescriber_writes_signs_and_sees_the_schedule(eligible_patient, presc
     plan = TreatmentPlan.objects.get()
     response = client.post(
         reverse("plans:activate", kwargs={"public_id": eligible_patient.public_id}),
-        {"plan": plan.pk, "version": plan.version},
+        {"plan": plan.pk, "version": plan.version, "password": PASSWORD},
     )
     assert response.status_code == 302
     page = client.get(reverse("plans:patient", kwargs={"public_id": eligible_patient.public_id}))

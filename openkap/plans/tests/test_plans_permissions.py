@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from conftest import PASSWORD
 from openkap.accounts.models import Role
 from openkap.plans import services
 from openkap.plans.models import Appointment, TreatmentPlan
 from openkap.plans.tests.conftest import plan_fields
+from openkap.plans.tests.factories import signing_request
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,13 @@ def test_only_a_prescriber_creates_a_plan(eligible_patient, nurse, make_staff, c
 def test_only_a_prescriber_signs_a_plan(eligible_patient, nurse, make_plan):
     plan = make_plan(eligible_patient)
     with pytest.raises(PermissionDenied):
-        services.plan_activate(actor=nurse, plan=plan, expected_version=plan.version)
+        services.plan_activate(
+            request=signing_request(nurse),
+            actor=nurse,
+            plan=plan,
+            expected_version=plan.version,
+            password=PASSWORD,
+        )
 
 
 def test_billing_cannot_move_an_appointment(eligible_patient, make_plan, make_staff, clinic):

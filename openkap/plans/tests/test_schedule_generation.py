@@ -5,8 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import PASSWORD
 from openkap.plans.models import Appointment
 from openkap.plans.tests.conftest import FAKE_SCHEDULE
+from openkap.plans.tests.factories import signing_request
 
 pytestmark = pytest.mark.django_db
 
@@ -55,5 +57,11 @@ def test_activating_twice_is_refused(eligible_patient, prescriber, make_plan):
 
     plan = make_plan(eligible_patient, activate=True)
     with pytest.raises(ValidationError):
-        services.plan_activate(actor=prescriber, plan=plan, expected_version=plan.version)
+        services.plan_activate(
+            request=signing_request(prescriber),
+            actor=prescriber,
+            plan=plan,
+            expected_version=plan.version,
+            password=PASSWORD,
+        )
     assert Appointment.objects.filter(plan=plan).count() == len(FAKE_SCHEDULE)

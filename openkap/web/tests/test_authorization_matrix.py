@@ -174,6 +174,11 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
         "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
     },
+    # The patient's own appointments and calendar link (POST makes a link): the same rule as home.
+    "portal:appointments": {
+        "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+    },
     "portal:session_status": {
         "GET":                    (401,   401,   401,   401,   401,   401,   401,   200,   401,   401),
         "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
@@ -363,7 +368,7 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
             "GET":                (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
             "POST":               (LOGIN, 400,   400,   400,   400,   403,   403,   403,   404,   LOGIN),
         }
-        for name in ("plans:move", "plans:cancel", "plans:assign")
+        for name in ("plans:move", "plans:cancel", "plans:assign", "plans:outcome")
     },
     # POST makes the patient's feed link (shown once on the page).
     "plans:patient_feed": {
@@ -409,6 +414,29 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
             "inventory:reconciliation",
         )
     },
+    # --- Esketamine REMS forms: prescribers and nurses (who monitor the session) see, fill, sign
+    # off (a POST of the form page) and record; no other role. The matrix has no REMS form (404)
+    # and no appointment (400).
+    "rems:dashboard": {
+        "GET":                    (LOGIN, 200,   200,   403,   403,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+    },
+    "rems:start": {
+        "GET":                    (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 400,   400,   403,   403,   403,   403,   403,   400,   LOGIN),
+    },
+    "rems:form": {
+        "GET":                    (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    "rems:submission": {
+        "GET":                    (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    "rems:print": {
+        "GET":                    (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+    },
     # --- Dosing sessions: nurses and prescribers record the BEFORE gate; a prescriber alone
     # overrides a soft stop. The matrix's patient has no dosing appointment: nothing to act on (400).
     "dosing:today": {
@@ -422,6 +450,35 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
     "dosing:override": {
         "GET":                    (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
         "POST":                   (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    # The session chart: nurses and prescribers chart it, the therapist reads it, a prescriber
+    # alone confirms the dose. No dosing session for the matrix's patient: nothing to act on (400).
+    **{
+        name: {
+            "GET":                (LOGIN, 400,   400,   400,   403,   403,   403,   403,   404,   LOGIN),
+            "POST":               (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        }
+        for name in ("dosing:session", "dosing:live")
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+            "POST":               (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+        }
+        for name in ("dosing:dose", "dosing:dose_preview")
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+            "POST":               (LOGIN, 400,   400,   403,   403,   403,   403,   403,   404,   LOGIN),
+        }
+        for name in (
+            "dosing:start",
+            "dosing:entry",
+            "dosing:discharge",
+            "dosing:sign",
+            "dosing:addendum",
+        )
     },
 }
 # fmt: on
@@ -479,6 +536,7 @@ class World:
             "public_id": self.patient.public_id,
             "person_id": self.support.pk,
             "user_id": self.colleague.pk,
+            "form_id": uuid.UUID("00000000-0000-4000-8000-000000000000"),  # no such REMS form
             **portal_matrix_values(self.clinic),
             **screening_matrix_values(),
             **plans_matrix_values(),

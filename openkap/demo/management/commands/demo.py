@@ -17,11 +17,13 @@ from openkap.accounts.mfa import DEVICE_NAME, current_code
 from openkap.accounts.models import Organisation, Role, User
 from openkap.accounts.services import clinic_create, staff_create
 from openkap.demo.people import RELATIONSHIPS, Place, fictional_phone, synthetic_patient
+from openkap.dosing import demo as dosing_demo
 from openkap.inventory import demo as inventory_demo
 from openkap.patients.models import Patient
 from openkap.patients.services import patient_register, support_person_add
 from openkap.plans import demo as plans_demo
 from openkap.portal import demo as portal_demo
+from openkap.rems import demo as rems_demo
 from openkap.screening import demo as screening_demo
 
 ORGANISATION = "Harbor Mind Health (demo)"
@@ -87,10 +89,23 @@ class Command(BaseCommand):
             or created
         )
         # Active treatment plans with their schedules for the eligible screenings (own check).
-        created = plans_demo.load_for_demo(organisation_name=ORGANISATION) or created
+        created = (
+            plans_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
+            or created
+        )
         # Controlled-substance ledgers of both clinics (own check).
         created = (
             inventory_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
+            or created
+        )
+        # Dosing sessions: signed charts of past doses, today's appointments, one in progress.
+        created = (
+            dosing_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
+            or created
+        )
+        # REMS monitoring forms of the esketamine sessions: submitted, to submit, not started.
+        created = (
+            rems_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
             or created
         )
         self.stdout.write(

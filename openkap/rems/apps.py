@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RemsConfig(AppConfig):
+    name = "openkap.rems"
+    label = "rems"
+    verbose_name = "Esketamine REMS"
