@@ -88,7 +88,7 @@ def consent_document_publish(
     if errors:
         raise ValidationError(errors)
     # Lock the clinic row: two administrators publishing at once cannot take the same number.
-    Clinic.objects.select_for_update().get(pk=clinic.pk)
+    Clinic.objects.select_for_update(no_key=True).get(pk=clinic.pk)
     last = ConsentDocument.objects.filter(clinic=clinic, kind=kind).aggregate(v=Max("version"))
     document = ConsentDocument(
         clinic=clinic,

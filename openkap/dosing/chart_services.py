@@ -122,7 +122,7 @@ def _audit(actor: User, session: DosingSession, action: Action, detail: dict[str
 
 def _locked(session: DosingSession, expected_version: int | None) -> DosingSession:
     locked = (
-        DosingSession.objects.select_for_update()
+        DosingSession.objects.select_for_update(of=("self",), no_key=True)
         .select_related("plan", "patient", "appointment")
         .get(pk=session.pk)
     )

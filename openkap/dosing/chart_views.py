@@ -130,13 +130,19 @@ def _witnesses(session: DosingSession, user: User) -> list[tuple[int, str]]:
     return [(person.pk, person.display_name()) for person in people.distinct().order_by("username")]
 
 
-def _entry_form(kind: str, data: Any = None) -> EntryForm:
+def _entry_form(kind: str, data: Any = None, *, name: str = "") -> EntryForm:
+    """The form of one kind of entry; its ids are its own, as the page holds one form per kind."""
     scores = None
     if kind == Kind.SEDATION:
         scores = _scores("moaas")
     elif kind == Kind.DISSOCIATION:
         scores = _scores("dissociation")
-    return EntryForm(data, scores=scores, initial={"kind": kind, "client_id": uuid.uuid4()})
+    return EntryForm(
+        data,
+        scores=scores,
+        initial={"kind": kind, "client_id": uuid.uuid4()},
+        auto_id=f"id_{name or kind}_%s",
+    )
 
 
 ENTRY_FORMS = (
@@ -167,15 +173,25 @@ def live_context(session: DosingSession) -> dict[str, Any]:
         )
         vitals = [e for e in entries if e.kind == Kind.VITALS]
         taken = [(e.observed_at - start).total_seconds() / 60 for e in vitals]
+        # The gate's pre-dose reading is the first set of the session.
+        gate = {
+            m: session.gate_answers.get(m) for m in ("systolic", "diastolic", "heart_rate", "spo2")
+        }
+        if any(value is not None for value in gate.values()):
+            gate_minute = (session.gate_recorded_at - start).total_seconds() / 60
+            series.append({"minute": round(gate_minute, 1), **gate})
         if session.status == SessionStatus.IN_PROGRESS:
             due = rules.vitals_due(
                 proto,
                 dosing_minutes=dosing_minutes,
                 elapsed_minutes=elapsed,
-                taken_minutes=[t for t in taken if t >= -30],
+                taken_minutes=[
+                    *(t for t in taken if t >= -30),
+                    *([series[0]["minute"]] if series else []),
+                ],
                 until_minutes=max(proto.minimum_monitoring_minutes, elapsed),
             )
-        series = [
+        series += [
             {
                 "minute": round(minute, 1),
                 **{m: getattr(e, m) for m in ("systolic", "diastolic", "heart_rate", "spo2")},
@@ -245,7 +261,7 @@ def _page(
             witnesses=_witnesses(session, user),
         ),
         "entry_forms": entry_forms,
-        "control_form": _entry_form(Kind.NOTE),
+        "control_form": _entry_form(Kind.NOTE, name="control"),
         "discharge_form": given.get("discharge")
         or DischargeForm(
             initial={
@@ -402,7 +418,9 @@ def dose_preview_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
             ),
         )
     except DoseError as error:
-        return render(request, "dosing/_dose_preview.html", {"error": error})
+        label = form.fields[error.field].label if error.field in form.fields else error.field
+        message = str(error).removeprefix(f"{error.field}: ")
+        return render(request, "dosing/_dose_preview.html", {"error": f"{label}: {message}"})
     return render(request, "dosing/_dose_preview.html", {"result": result})
 
 

@@ -136,7 +136,9 @@ def dosing_gate_record(
     patient = appointment.patient
     require_permission(actor, Permission.DOSING_GATE, patient.clinic_id)
     appointment = (
-        Appointment.objects.select_for_update().select_related("plan").get(pk=appointment.pk)
+        Appointment.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("plan")
+        .get(pk=appointment.pk)
     )
     if appointment.kind != AppointmentKind.DOSING:
         raise ValidationError({"__all__": "This appointment is not a dosing session."})
@@ -230,7 +232,7 @@ def dosing_gate_override(
         raise ValidationError(errors)
     with transaction.atomic():
         # Checked again under the row lock: someone may have changed the gate meanwhile.
-        session = DosingSession.objects.select_for_update().get(pk=session.pk)
+        session = DosingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         _check_overridable(session, expected_version)
         items = [item["id"] for item in session.gate_items if item["status"] == "soft_stop"]
         override = GateOverride.objects.create(

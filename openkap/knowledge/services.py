@@ -24,7 +24,7 @@ def clinic_rules_publish(*, actor: User, clinic: Clinic, text: str, reason: str)
     except LocalRulesError as error:
         raise ValidationError({"text": str(error)}) from None
     # Lock the clinic row so two administrators cannot publish the same version number.
-    Clinic.objects.select_for_update().get(pk=clinic.pk)
+    Clinic.objects.select_for_update(no_key=True).get(pk=clinic.pk)
     latest = ClinicRules.objects.filter(clinic=clinic).aggregate(v=Max("version"))["v"] or 0
     rules = ClinicRules.objects.create(
         clinic=clinic, version=latest + 1, text=text, reason=reason.strip(), published_by=actor

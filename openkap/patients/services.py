@@ -55,7 +55,7 @@ class PatientEditConflict(Exception):
 
 def _next_mrn(clinic: Clinic) -> str:
     # Lock the clinic row so two registrations at once cannot take the same number.
-    Clinic.objects.select_for_update().get(pk=clinic.pk)
+    Clinic.objects.select_for_update(no_key=True).get(pk=clinic.pk)
     prefix = f"{clinic.mrn_prefix}-"
     numbers = [
         int(mrn.removeprefix(prefix))

@@ -370,7 +370,7 @@ def screening_evaluate(
     signed screening is never touched. Raises IntakeIncomplete, EngineRefused, ScreeningConflict."""
     require_permission(actor, Permission.SCREENING_EVALUATE, patient.clinic_id)
     # Lock the patient row: two evaluations at once must not both start a draft.
-    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    Patient.objects.select_for_update(no_key=True).filter(pk=patient.pk).first()
     draft = _draft_of(patient)
     if (draft.version if draft else None) != expected_version:
         raise ScreeningConflict(draft)
