@@ -10,6 +10,7 @@ and a form drawn before someone else's change is refused instead of overwriting 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
@@ -285,10 +286,6 @@ def _after(session: DosingSession, anchor: str = "") -> HttpResponse:
     return redirect(chart_url(session) + (f"#{anchor}" if anchor else ""))
 
 
-def _messages(error: ValidationError) -> list[str]:
-    return [str(m) for m in error.messages]
-
-
 def _bind_errors(form: Any, error: ValidationError) -> None:
     for name, messages in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages)
@@ -336,6 +333,52 @@ def _reauthenticated(request: HttpRequest, patient: Patient, password: str, what
     return False
 
 
+def _submit(
+    request: HttpRequest,
+    session: DosingSession,
+    name: str,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    anchor: str,
+) -> HttpResponse:
+    """Validate the form, make the change, and come back to the chart: at the section on success,
+    with the form and its errors on a refusal, with the current chart on a conflict."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except chart.ChartConflict as conflict:
+            return _refused(request, session, [str(conflict)], 409)
+        except ValidationError as error:
+            _bind_errors(form, error)
+        else:
+            return _after(session, anchor)
+    if name not in DRAWN_FORMS:
+        # The dosing controls (pause, resume, end, stop) are buttons: their refusal is a message.
+        messages = [
+            f"{field}: {m}" if field != "__all__" else m
+            for field, ms in form.errors.items()
+            for m in ms
+        ]
+        return _refused(request, session, messages, 400)
+    return _refused_form(request, session, name, form)
+
+
+# The forms the chart page draws with their fields (a refusal of another is shown as a message).
+DRAWN_FORMS = {"dose", "start", "discharge", "sign", "addendum", *ENTRY_FORMS}
+
+
+def _dose_input(data: dict[str, Any]) -> chart.DoseInput:
+    return chart.DoseInput(
+        dose_mg_per_kg=data.get("dose_mg_per_kg"),
+        weight_kg=data.get("weight_kg"),
+        dose_mg=data.get("dose_mg"),
+        infusion_min=data.get("infusion_min"),
+        concentration_mg_per_ml=data.get("concentration_mg_per_ml"),
+        diluent_ml=data.get("diluent_ml"),
+        override_reason=data.get("override_reason") or "",
+    )
+
+
 @staff_required
 @require_POST
 def dose_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -348,39 +391,24 @@ def dose_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         request, patient, form.cleaned_data["password"], "dose confirmation"
     ):
         form.add_error("password", "The password is not correct.")
-    if not form.is_valid():
+
+    def write(data: dict[str, Any]) -> object:
+        lot = (
+            Lot.objects.filter(pk=data["lot"], clinic=patient.clinic).first()
+            if data["lot"]
+            else None
+        )
         with transaction.atomic():
-            _audit_read(request, patient, "dosing_session")
-            return _page(request, session, forms={"dose": form}, status=400)
-    data = form.cleaned_data
-    lot = Lot.objects.filter(pk=data["lot"], clinic=patient.clinic).first() if data["lot"] else None
-    dose = chart.DoseInput(
-        dose_mg_per_kg=data["dose_mg_per_kg"],
-        weight_kg=data["weight_kg"],
-        dose_mg=data["dose_mg"],
-        infusion_min=data["infusion_min"],
-        concentration_mg_per_ml=data["concentration_mg_per_ml"],
-        diluent_ml=data["diluent_ml"],
-        override_reason=data["override_reason"],
-    )
-    try:
-        with transaction.atomic():
-            chart.dosing_dose_confirm(
+            return chart.dosing_dose_confirm(
                 actor=request_user(request),
                 session=session,
-                dose=dose,
+                dose=_dose_input(data),
                 lot=lot,
                 change_rationale=data["change_rationale"],
                 expected_version=data["version"],
             )
-    except chart.ChartConflict as conflict:
-        return _refused(request, session, [str(conflict)], 409)
-    except ValidationError as error:
-        _bind_errors(form, error)
-        with transaction.atomic():
-            _audit_read(request, patient, "dosing_session")
-            return _page(request, session, forms={"dose": form}, status=400)
-    return _after(session, "dose")
+
+    return _submit(request, session, "dose", form, write, "dose")
 
 
 def _refused(
@@ -403,20 +431,8 @@ def dose_preview_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         return _no_session(request)
     form = DoseForm(request.POST, lots=[])
     form.is_valid()
-    data = {k: form.cleaned_data.get(k) for k in form.fields}
     try:
-        result = chart.dose_preview(
-            session,
-            chart.DoseInput(
-                dose_mg_per_kg=data["dose_mg_per_kg"],
-                weight_kg=data["weight_kg"],
-                dose_mg=data["dose_mg"],
-                infusion_min=data["infusion_min"],
-                concentration_mg_per_ml=data["concentration_mg_per_ml"],
-                diluent_ml=data["diluent_ml"],
-                override_reason=data["override_reason"] or "",
-            ),
-        )
+        result = chart.dose_preview(session, _dose_input(form.cleaned_data))
     except DoseError as error:
         label = form.fields[error.field].label if error.field in form.fields else error.field
         message = str(error).removeprefix(f"{error.field}: ")
@@ -433,12 +449,10 @@ def start_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _no_session(request)
     user = request_user(request)
     form = StartForm(request.POST, witnesses=_witnesses(session, user))
-    if not form.is_valid():
-        return _refused_form(request, session, "start", form)
-    data = form.cleaned_data
-    witness = User.objects.filter(pk=data["witness"]).first() if data["witness"] else None
-    try:
-        chart.dosing_start(
+
+    def write(data: dict[str, Any]) -> object:
+        witness = User.objects.filter(pk=data["witness"]).first() if data["witness"] else None
+        return chart.dosing_start(
             actor=user,
             session=session,
             client_id=data["client_id"],
@@ -449,12 +463,8 @@ def start_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             request=request,
             expected_version=data["version"],
         )
-    except chart.ChartConflict as conflict:
-        return _refused(request, session, [str(conflict)], 409)
-    except ValidationError as error:
-        _bind_errors(form, error)
-        return _refused_form(request, session, "start", form)
-    return _after(session, "during")
+
+    return _submit(request, session, "start", form, write, "during")
 
 
 def _refused_form(
@@ -484,31 +494,25 @@ def entry_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _no_session(request)
     kind = request.POST.get("kind", "")
     form = _entry_form(kind, request.POST)
-    if not form.is_valid():
-        return _refused_form(request, session, kind, form)
-    data = form.cleaned_data
-    entry = chart.EntryInput(
-        kind=kind,
-        client_id=data["client_id"],
-        observed_at=_observed_at(session, data["observed_time"]),
-        systolic=data["systolic"],
-        diastolic=data["diastolic"],
-        heart_rate=data["heart_rate"],
-        spo2=data["spo2"],
-        respiratory_rate=data["respiratory_rate"],
-        score=data["score"],
-        term=data["term"],
-        severity=data["severity"],
-        text=data["text"],
-    )
-    try:
-        chart.chart_entry_add(actor=request_user(request), session=session, entry=entry)
-    except ValidationError as error:
-        if kind not in ENTRY_FORMS:
-            return _refused(request, session, _messages(error), 400)
-        _bind_errors(form, error)
-        return _refused_form(request, session, kind, form)
-    return _after(session, "during")
+
+    def write(data: dict[str, Any]) -> object:
+        entry = chart.EntryInput(
+            kind=kind,
+            client_id=data["client_id"],
+            observed_at=_observed_at(session, data["observed_time"]),
+            systolic=data["systolic"],
+            diastolic=data["diastolic"],
+            heart_rate=data["heart_rate"],
+            spo2=data["spo2"],
+            respiratory_rate=data["respiratory_rate"],
+            score=data["score"],
+            term=data["term"],
+            severity=data["severity"],
+            text=data["text"],
+        )
+        return chart.chart_entry_add(actor=request_user(request), session=session, entry=entry)
+
+    return _submit(request, session, kind, form, write, "during")
 
 
 @staff_required
@@ -519,11 +523,9 @@ def discharge_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if session is None:
         return _no_session(request)
     form = DischargeForm(request.POST)
-    if not form.is_valid():
-        return _refused_form(request, session, "discharge", form)
-    data = form.cleaned_data
-    try:
-        chart.dosing_discharge(
+
+    def write(data: dict[str, Any]) -> object:
+        return chart.dosing_discharge(
             actor=request_user(request),
             session=session,
             alert_and_oriented=yes_no(data["alert_and_oriented"]),
@@ -531,12 +533,8 @@ def discharge_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             aftercare_given=data["aftercare_given"],
             expected_version=data["version"],
         )
-    except chart.ChartConflict as conflict:
-        return _refused(request, session, [str(conflict)], 409)
-    except ValidationError as error:
-        _bind_errors(form, error)
-        return _refused_form(request, session, "discharge", form)
-    return _after(session, "after")
+
+    return _submit(request, session, "discharge", form, write, "after")
 
 
 @staff_required
@@ -551,20 +549,13 @@ def sign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         request, patient, form.cleaned_data["password"], "chart signature"
     ):
         form.add_error("password", "The password is not correct.")
-    if not form.is_valid():
-        return _refused_form(request, session, "sign", form)
-    try:
-        chart.dosing_sign(
-            actor=request_user(request),
-            session=session,
-            expected_version=form.cleaned_data["version"],
+
+    def write(data: dict[str, Any]) -> object:
+        return chart.dosing_sign(
+            actor=request_user(request), session=session, expected_version=data["version"]
         )
-    except chart.ChartConflict as conflict:
-        return _refused(request, session, [str(conflict)], 409)
-    except ValidationError as error:
-        _bind_errors(form, error)
-        return _refused_form(request, session, "sign", form)
-    return _after(session, "after")
+
+    return _submit(request, session, "sign", form, write, "after")
 
 
 @staff_required
@@ -575,16 +566,13 @@ def addendum_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if session is None:
         return _no_session(request)
     form = AddendumForm(request.POST)
-    if not form.is_valid():
-        return _refused_form(request, session, "addendum", form)
-    try:
-        chart.dosing_addendum_add(
+
+    def write(data: dict[str, Any]) -> object:
+        return chart.dosing_addendum_add(
             actor=request_user(request),
             session=session,
-            reason=form.cleaned_data["reason"],
-            text=form.cleaned_data["text"],
+            reason=data["reason"],
+            text=data["text"],
         )
-    except ValidationError as error:
-        _bind_errors(form, error)
-        return _refused_form(request, session, "addendum", form)
-    return _after(session, "addenda")
+
+    return _submit(request, session, "addendum", form, write, "addenda")

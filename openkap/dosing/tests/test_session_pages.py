@@ -182,3 +182,24 @@ def test_signing_needs_the_password(
     assert signed.status_code == 302
     started_session.refresh_from_db()
     assert started_session.status == SessionStatus.SIGNED
+
+
+def test_a_pause_without_a_reason_is_refused_with_a_message(
+    started_session: DosingSession, nurse: User, client_for: Callable[[User], Client]
+) -> None:
+    response = post(
+        client_for(nurse), "entry", started_session, kind="pause", client_id=uuid.uuid4()
+    )
+    assert response.status_code == 400
+    assert b"text: Write why." in response.content
+    assert not ChartEntry.objects.filter(session=started_session, kind="pause").exists()
+
+
+def test_an_unknown_kind_is_refused(
+    started_session: DosingSession, nurse: User, client_for: Callable[[User], Client]
+) -> None:
+    response = post(
+        client_for(nurse), "entry", started_session, kind="magic", client_id=uuid.uuid4()
+    )
+    assert response.status_code == 400
+    assert b"Not a kind of chart entry." in response.content
