@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import F
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from openkap.accounts.models import Clinic, User
@@ -22,6 +21,7 @@ from openkap.dosing.tests.conftest import (
     admin,
     appointment,
     consented,
+    dosing_appointment_now,
     ketamine_lot,
     nurse,
     prescriber,
@@ -30,8 +30,7 @@ from openkap.inventory import services as inventory
 from openkap.inventory.models import DosageForm, Lot
 from openkap.inventory.selectors import lots_with_balance
 from openkap.patients.models import Patient
-from openkap.plans.models import Appointment, AppointmentKind, PlanStatus, TreatmentPlan
-from openkap.plans.tests.factories import sign_screening
+from openkap.plans.models import Appointment
 
 __all__ = [
     "admin",
@@ -60,34 +59,14 @@ MG_PER_DEVICE = 28
 @pytest.fixture
 def esketamine_appointment(patient: Patient, prescriber: User) -> Appointment:
     """An active esketamine plan (label TRD schedule, in the office) with its first dose now."""
-    screening = sign_screening(
-        patient, prescriber, route="intranasal_esketamine", setting="in_office"
-    )
-    now = timezone.now()
-    plan = TreatmentPlan.objects.create(
-        patient=patient,
-        screening=screening,
-        indication_code="F33.2",
+    return dosing_appointment_now(
+        patient,
+        prescriber,
         route="intranasal_esketamine",
-        setting="in_office",
-        psychotherapy="none",
-        format="individual",
         protocol_id="esketamine-trd",
         protocol_name="Esketamine (SPRAVATO) for treatment-resistant depression, label schedule",
-        start_date=timezone.localdate(),
-        status=PlanStatus.ACTIVE,
-        created_by=prescriber,
-        signed_at=now,
-        signed_by=prescriber,
-    )
-    return Appointment.objects.create(
-        plan=plan,
-        patient=patient,
-        kind=AppointmentKind.DOSING,
-        label="Induction, dose 1",
-        dose_number=1,
-        protocol_day=0,
-        starts_at=now,
+        indication_code="F33.2",
+        psychotherapy="none",
         duration_minutes=150,
     )
 

@@ -38,20 +38,30 @@ def nurse(clinic: Clinic, make_staff: Callable[..., User]) -> User:
     return make_staff("nurse.dosing", clinic, Role.NURSE)
 
 
-@pytest.fixture
-def appointment(patient: Patient, prescriber: User) -> Appointment:
-    screening = sign_screening(patient, prescriber, route="iv", setting="in_office")
+def dosing_appointment_now(
+    patient: Patient,
+    prescriber: User,
+    *,
+    route: str = "iv",
+    protocol_id: str = "iv-racemic-ketamine",
+    protocol_name: str = "IV racemic ketamine",
+    indication_code: str = "F33.1",
+    psychotherapy: str = "cbt",
+    duration_minutes: int = 120,
+) -> Appointment:
+    """An active, signed plan on a real protocol with its first dosing appointment now."""
+    screening = sign_screening(patient, prescriber, route=route, setting="in_office")
     now = timezone.now()
     plan = TreatmentPlan.objects.create(
         patient=patient,
         screening=screening,
-        indication_code="F33.1",
-        route="iv",
+        indication_code=indication_code,
+        route=route,
         setting="in_office",
-        psychotherapy="cbt",
+        psychotherapy=psychotherapy,
         format="individual",
-        protocol_id="iv-racemic-ketamine",
-        protocol_name="IV racemic ketamine",
+        protocol_id=protocol_id,
+        protocol_name=protocol_name,
         start_date=timezone.localdate(),
         status=PlanStatus.ACTIVE,
         created_by=prescriber,
@@ -66,8 +76,13 @@ def appointment(patient: Patient, prescriber: User) -> Appointment:
         dose_number=1,
         protocol_day=0,
         starts_at=now,
-        duration_minutes=120,
+        duration_minutes=duration_minutes,
     )
+
+
+@pytest.fixture
+def appointment(patient: Patient, prescriber: User) -> Appointment:
+    return dosing_appointment_now(patient, prescriber)
 
 
 @pytest.fixture
@@ -136,7 +151,14 @@ def password_request(user: User) -> Any:
     return request
 
 
-__all__ = ["PASSWORD", "good_answers", "move_start_back", "password_request", "vitals"]
+__all__ = [
+    "PASSWORD",
+    "dosing_appointment_now",
+    "good_answers",
+    "move_start_back",
+    "password_request",
+    "vitals",
+]
 
 
 @pytest.fixture
