@@ -576,3 +576,25 @@ def addendum_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         )
 
     return _submit(request, session, "addendum", form, write, "addenda")
+
+
+@staff_required
+@require_GET
+@transaction.atomic
+def aftercare_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The aftercare sheet to print and hand to the patient and their escort."""
+    patient = _patient(request, public_id, Permission.DOSING_VIEW)
+    session = _session(request, patient)
+    if session is None:
+        return _no_session(request)
+    _audit_read(request, patient, "dosing_aftercare_sheet")
+    context = {
+        "session": session,
+        "patient": patient,
+        "clinic": patient.clinic,
+        "instructions": rules.aftercare_instructions(),
+        "day": timezone.localtime(
+            session.dose_started_at or timezone.now(), ZoneInfo(patient.clinic.timezone)
+        ),
+    }
+    return render(request, "dosing/aftercare.html", context)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<uuid:public_id>/session/discharge/", chart_views.discharge_view, name="discharge"),
     path("<uuid:public_id>/session/sign/", chart_views.sign_view, name="sign"),
     path("<uuid:public_id>/session/addendum/", chart_views.addendum_view, name="addendum"),
+    path("<uuid:public_id>/session/aftercare/", chart_views.aftercare_view, name="aftercare"),
 ]

@@ -203,3 +203,19 @@ def test_an_unknown_kind_is_refused(
     )
     assert response.status_code == 400
     assert b"Not a kind of chart entry." in response.content
+
+
+def test_the_aftercare_sheet_lists_the_instructions_and_the_clinic(
+    started_session: DosingSession, nurse: User, client_for: Callable[[User], Client]
+) -> None:
+    clinic = started_session.patient.clinic
+    clinic.phone = "617 555 0100"
+    clinic.save(update_fields=["phone"])
+    response = client_for(nurse).get(
+        url("aftercare", started_session), {"appointment": started_session.appointment_id}
+    )
+    assert response.status_code == 200
+    assert b"Do not drive" in response.content
+    assert b"617 555 0100" in response.content
+    assert b"988" in response.content
+    assert AuditEvent.objects.filter(detail__view="dosing_aftercare_sheet").exists()

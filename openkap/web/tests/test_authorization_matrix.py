@@ -458,7 +458,7 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
             "GET":                (LOGIN, 400,   400,   400,   403,   403,   403,   403,   404,   LOGIN),
             "POST":               (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
         }
-        for name in ("dosing:session", "dosing:live")
+        for name in ("dosing:session", "dosing:live", "dosing:aftercare")
     },
     **{
         name: {
