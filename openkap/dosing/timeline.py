@@ -24,7 +24,9 @@ def session_entries(patient: Patient) -> Iterable[TimelineEntry]:
             at=session.dose_started_at,
             kind="session",
             title=f"Dosing session: {label}",
-            detail=f"{session.dose_mg:g} mg ({session.protocol_id})",
+            detail=f"{session.dose_mg.normalize():f} mg ({session.protocol_id})"
+            if session.dose_mg is not None
+            else session.protocol_id,
         )
         if session.discharged_at is not None:
             yield TimelineEntry(

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
-from openkap.demo.passwords import password_checks_remembered
+from openkap.demo.loading import password_checks_remembered
 from openkap.inventory import services
 from openkap.inventory.models import DosageForm, LedgerEntry, Lot, Product
 from openkap.patients.models import Patient

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
-from openkap.demo.passwords import password_checks_remembered
+from openkap.demo.loading import password_checks_remembered
 from openkap.patients.models import Patient
 from openkap.plans import protocols, services
 from openkap.plans.models import Appointment, AppointmentKind, Format, Psychotherapy, TreatmentPlan

@@ -15,10 +15,7 @@ Loaded once (skipped when the clinic has REMS forms)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
-from unittest import mock
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.sessions.backends.db import SessionStore
@@ -29,7 +26,7 @@ from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
 from openkap.accounts.services import clinic_settings_update
-from openkap.demo.passwords import password_checks_remembered
+from openkap.demo.loading import Clock, password_checks_remembered, services_clock
 from openkap.dosing.models import ChartEntry, DosingSession, SessionStatus
 from openkap.rems import services
 from openkap.rems.models import RemsMonitoringForm, SubmissionMethod
@@ -39,7 +36,7 @@ DEMO_CLINIC = "Harbor Mind Brookline"
 NURSE = "nurse.okafor"
 ADMIN = "admin.walsh"
 # The demo clinic's address and telephone (fictional: the 555-01xx range), for a clinic without.
-ADDRESS = {
+ADDRESS: dict[str, object] = {
     "address_line": "1450 Beacon St, Suite 300",
     "city": "Brookline",
     "state": "MA",
@@ -55,28 +52,6 @@ def _request(user: User) -> HttpRequest:
     request.user = user
     request.session = SessionStore()
     return request
-
-
-class _Clock:
-    """What `timezone.now()` answers while the demo's forms are made; never ahead of real time."""
-
-    def __init__(self) -> None:
-        self.real_now = timezone.now
-        self.moment = self.real_now()
-
-    def at(self, moment: datetime) -> None:
-        # In UTC, as the real clock answers (the audit chain hashes the time as it is stored).
-        self.moment = min(moment, self.real_now()).astimezone(UTC)
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
-@contextmanager
-def _services_clock() -> Iterator[_Clock]:
-    clock = _Clock()
-    with mock.patch.object(timezone, "now", clock):
-        yield clock
 
 
 def _ensure_address(clinic: Clinic, admin: User | None) -> Clinic:
@@ -133,7 +108,7 @@ def _details(session: DosingSession, ready: int) -> str:
 
 
 def _sign_off(
-    session: DosingSession, clinic: Clinic, nurse: User, password: str, clock: _Clock
+    session: DosingSession, clinic: Clinic, nurse: User, password: str, clock: Clock
 ) -> None:
     assert session.discharged_at is not None
     clock.at(session.discharged_at + 25 * MINUTE)
@@ -161,7 +136,7 @@ def _sign_off(
     )
 
 
-def _submit(session: DosingSession, nurse: User, clock: _Clock) -> None:
+def _submit(session: DosingSession, nurse: User, clock: Clock) -> None:
     form = RemsMonitoringForm.objects.get(session=session)
     assert form.signed_off_at is not None
     next_morning = timezone.localtime(form.signed_off_at).replace(hour=9, minute=12)
@@ -194,7 +169,7 @@ def load(*, clinic: Clinic, nurse: User, admin: User | None, password: str) -> b
         return False
     clinic = _ensure_address(clinic, admin)
     # The newest is signed off only when there is another to submit; the ones between stay empty.
-    with timezone.override(ZoneInfo(clinic.timezone)), _services_clock() as clock:
+    with timezone.override(ZoneInfo(clinic.timezone)), services_clock() as clock:
         _sign_off(sessions[0], clinic, nurse, password, clock)
         _submit(sessions[0], nurse, clock)
         if len(sessions) > 1:

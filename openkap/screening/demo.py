@@ -9,9 +9,10 @@ signed with the demo prescriber's password. Loaded once (skipped when the clinic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
@@ -22,7 +23,7 @@ from django.utils import timezone
 from openkap.accounts.models import Clinic, User
 from openkap.consent.models import ConsentDocument, ConsentKind
 from openkap.consent.services import consent_sign
-from openkap.demo.passwords import password_checks_remembered
+from openkap.demo.loading import Clock, password_checks_remembered, services_clock
 from openkap.patients.models import Patient, Sex
 from openkap.patients.services import patient_register, support_person_add
 from openkap.screening import services
@@ -164,6 +165,11 @@ class RoutePatient:
     consents: tuple[str, ...]
     case: DemoCase
 
+
+# The route patients came well before their plans (which the dosing demo moves back at most about
+# six weeks): registered and consented this many days ago, intake and screening a week later.
+REGISTERED_DAYS_AGO = 56
+SCREENED_DAYS_AGO = 49
 
 # Consents every demo treatment patient signed at the front desk's tablet (the latest versions).
 USUAL_CONSENTS = (
@@ -387,8 +393,19 @@ def _intake(case: DemoCase, patient: Patient, nurse: User) -> None:
             )
 
 
-def _screen(case: DemoCase, patient: Patient, prescriber: User, nurse: User, password: str) -> None:
+def _screen(
+    case: DemoCase,
+    patient: Patient,
+    prescriber: User,
+    nurse: User,
+    password: str,
+    clock: Clock | None = None,
+) -> None:
+    """The nurse's intake, the engine's evaluation, the prescriber's decision; with a clock, the
+    evaluation 25 minutes after the intake and the signature 15 minutes after that."""
     _intake(case, patient, nurse)
+    if clock is not None:
+        clock.at(clock.moment + timedelta(minutes=25))
     evaluator = prescriber if case.sign_as else nurse
     draft = services.screening_evaluate(
         actor=evaluator,
@@ -399,6 +416,8 @@ def _screen(case: DemoCase, patient: Patient, prescriber: User, nurse: User, pas
     )
     if not case.sign_as:
         return
+    if clock is not None:
+        clock.at(clock.moment + timedelta(minutes=15))
     signed = services.screening_sign(
         actor=prescriber,
         screening=draft,
@@ -425,7 +444,7 @@ def _register(clinic: Clinic, nurse: User, item: RoutePatient) -> Patient:
     the nurse), as the front desk and the nurse would have done before the intake."""
     data = dict(item.person)
     age = data.pop("age")
-    data["date_of_birth"] = timezone.localdate() - timedelta(days=round(age * 365.25) + 40)
+    data["date_of_birth"] = timezone.localdate() - timedelta(days=round(age * 365.25) + 100)
     patient = patient_register(actor=nurse, clinic=clinic, data=data)
     for person in item.support:
         support_person_add(actor=nurse, patient=patient, data=person)
@@ -456,8 +475,16 @@ def load(*, clinic: Clinic, prescriber: User, nurse: User, password: str) -> boo
     patients = list(Patient.objects.filter(clinic=clinic).order_by("mrn")[: len(CASES)])
     for case, patient in zip(CASES, patients, strict=False):
         _screen(case, patient, prescriber, nurse, password)
-    for item in ROUTE_PATIENTS:
-        _screen(item.case, _register(clinic, nurse, item), prescriber, nurse, password)
+    zone = ZoneInfo(clinic.timezone)
+    today = timezone.localdate(timezone=zone)
+    with services_clock() as clock:
+        for turn, item in enumerate(ROUTE_PATIENTS):
+            registered = today - timedelta(days=REGISTERED_DAYS_AGO - turn)
+            clock.at(datetime.combine(registered, time(10, 5 + 20 * turn), tzinfo=zone))
+            patient = _register(clinic, nurse, item)
+            screened = today - timedelta(days=SCREENED_DAYS_AGO - turn)
+            clock.at(datetime.combine(screened, time(14, 10 + 15 * turn), tzinfo=zone))
+            _screen(item.case, patient, prescriber, nurse, password, clock)
     return True
 
 

@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from openkap.accounts.models import User
+from openkap.accounts.models import Clinic, Role, User
 from openkap.clinical.rems import rems_missing
+from openkap.demo.management.commands.demo import DEMO_PASSWORD, ORGANISATION
 from openkap.dosing.models import DosingSession, SessionStatus
 from openkap.rems import demo
 from openkap.rems.models import RemsFormStatus, RemsMonitoringForm
@@ -48,9 +49,9 @@ def test_the_dashboard_shows_a_form_in_every_state(client_for: Callable[[User], 
     for form in (sent, signed_off[0]):
         assert rems_missing(form.signed_values) == ()
         assert form.signed_values["hcp_phone"] and "@" in form.signed_values["hcp_email"]
-        assert 0 < form.signed_values["ready_to_leave_minutes"] <= form.signed_values[
-            "total_minutes"
-        ]
+        assert (
+            0 < form.signed_values["ready_to_leave_minutes"] <= form.signed_values["total_minutes"]
+        )
         assert form.signed_off_at is not None and form.session.discharged_at is not None
         assert form.signed_off_at > form.session.discharged_at
     # The one to submit is due in a few days, not overdue.
@@ -74,16 +75,13 @@ def test_it_loads_once() -> None:
     call_command("demo", stdout=StringIO())
     before = sorted(RemsMonitoringForm.objects.values_list("pk", "status", "version"))
     assert before
-    assert not demo.load_for_demo(
-        organisation_name="Harbor Mind Health (demo)", password="openkap-demo-2026"
-    )
-    call_command("demo", stdout=StringIO())
+    assert not demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
     assert sorted(RemsMonitoringForm.objects.values_list("pk", "status", "version")) == before
 
 
-def test_it_makes_no_form_without_an_esketamine_session(clinic, make_staff) -> None:  # type: ignore[no-untyped-def]
-    from openkap.accounts.models import Role
-
+def test_it_makes_no_form_without_an_esketamine_session(
+    clinic: Clinic, make_staff: Callable[..., User]
+) -> None:
     nurse = make_staff("nurse.none", clinic, Role.NURSE)
     assert not demo.load(clinic=clinic, nurse=nurse, admin=None, password="x")
     assert not RemsMonitoringForm.objects.exists()
