@@ -63,6 +63,23 @@ class Permission(StrEnum):
     # representative who must see it holds a clinical role as well.
     REMS_VIEW = "rems_view"
     REMS_EDIT = "rems_edit"
+    # Measurement-based care: read the scores over time and the suicide-risk alerts; give or enter
+    # a questionnaire and acknowledge an alert (the clinicians who see the patient).
+    OUTCOMES_VIEW = "outcomes_view"
+    OUTCOMES_RECORD = "outcomes_record"
+    # Integration sessions: the chart note (themes, goals, follow-up) is written by the therapist or
+    # prescriber who holds the session and read by the care team. Psychotherapy notes are their
+    # author's alone (shared explicitly), never by role: PSYCHOTHERAPY_NOTE_WRITE only lets a
+    # clinician who does psychotherapy write their own.
+    INTEGRATION_VIEW = "integration_view"
+    INTEGRATION_WRITE = "integration_write"
+    PSYCHOTHERAPY_NOTE_WRITE = "psychotherapy_note_write"
+    # Safety: adverse events and long-term monitoring (bladder, liver, cognition).
+    SAFETY_VIEW = "safety_view"
+    SAFETY_RECORD = "safety_record"
+    # The clinic's reports (aggregates) and the raw exports behind them.
+    REPORTS_VIEW = "reports_view"
+    REPORTS_EXPORT = "reports_export"
 
 
 # The clinic administrator manages people and settings but does not open charts by that role alone
@@ -93,7 +110,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     }
     | {Permission.DOSING_GATE, Permission.DOSING_OVERRIDE}
     | {Permission.DOSING_VIEW, Permission.DOSING_CHART, Permission.DOSING_CONFIRM}
-    | {Permission.REMS_VIEW, Permission.REMS_EDIT},
+    | {Permission.REMS_VIEW, Permission.REMS_EDIT}
+    | {Permission.OUTCOMES_VIEW, Permission.OUTCOMES_RECORD}
+    | {Permission.INTEGRATION_VIEW, Permission.INTEGRATION_WRITE}
+    | {Permission.PSYCHOTHERAPY_NOTE_WRITE}
+    | {Permission.SAFETY_VIEW, Permission.SAFETY_RECORD}
+    | {Permission.REPORTS_VIEW, Permission.REPORTS_EXPORT},
     Role.NURSE: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
@@ -104,11 +126,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT}
     | {Permission.DOSING_GATE}
     | {Permission.DOSING_VIEW, Permission.DOSING_CHART}
-    | {Permission.REMS_VIEW, Permission.REMS_EDIT},
+    | {Permission.REMS_VIEW, Permission.REMS_EDIT}
+    | {Permission.OUTCOMES_VIEW, Permission.OUTCOMES_RECORD}
+    | {Permission.INTEGRATION_VIEW}
+    | {Permission.SAFETY_VIEW, Permission.SAFETY_RECORD},
     Role.THERAPIST: frozenset({Permission.PATIENT_VIEW})
     | {Permission.SCREENING_VIEW}
     | {Permission.PLAN_VIEW, Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT}
-    | {Permission.DOSING_VIEW},
+    | {Permission.DOSING_VIEW}
+    | {Permission.OUTCOMES_VIEW, Permission.OUTCOMES_RECORD}
+    | {Permission.INTEGRATION_VIEW, Permission.INTEGRATION_WRITE}
+    | {Permission.PSYCHOTHERAPY_NOTE_WRITE}
+    | {Permission.SAFETY_VIEW},
     Role.FRONT_DESK: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
@@ -117,7 +146,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.BILLING: frozenset({Permission.PATIENT_VIEW, Permission.PATIENT_EDIT}),
     Role.CLINIC_ADMIN: frozenset({Permission.AUDIT_REPORT, Permission.STAFF_MANAGE})
     | {Permission.CONSENT_PUBLISH, Permission.RULES_MANAGE}
-    | {Permission.CS_REPORT, Permission.CS_MANAGE},
+    | {Permission.CS_REPORT, Permission.CS_MANAGE}
+    | {Permission.REPORTS_VIEW, Permission.REPORTS_EXPORT},
 }
 
 

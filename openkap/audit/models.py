@@ -39,6 +39,13 @@ class Category(models.TextChoices):
     CONTROLLED_SUBSTANCES = "controlled_substances", "Controlled substances"
     DOSING = "dosing", "Dosing sessions"
     REMS = "rems", "Esketamine REMS forms"
+    OUTCOMES = "outcomes", "Questionnaires and outcomes"
+    SUICIDE_RISK = "suicide_risk", "Suicide-risk alerts"
+    INTEGRATION = "integration", "Integration sessions"
+    # Kept apart from the chart (HIPAA's psychotherapy notes): its own category in the trail.
+    PSYCHOTHERAPY_NOTES = "psychotherapy_notes", "Psychotherapy notes"
+    SAFETY = "safety", "Adverse events and long-term monitoring"
+    REPORTS = "reports", "Reports and exports"
 
 
 GENESIS_HASH = "0" * 64

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "openkap.inventory",
     "openkap.dosing",
     "openkap.rems",
+    "openkap.safety",
     "openkap.web",
     "openkap.demo",
 ]
