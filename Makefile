@@ -51,6 +51,7 @@ test: install
 bench: install
 	$(BIN)/python bench/bench_audit.py
 	scripts/with_postgres.sh $(BIN)/python bench/bench_audit.py
+	scripts/with_postgres.sh $(BIN)/python bench/bench_reports.py --patients $(or $(BENCH_PATIENTS),100000)
 
 # Re-pin every Python package after changing pyproject.toml.
 lock:

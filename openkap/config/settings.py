@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "openkap.dosing",
     "openkap.rems",
     "openkap.safety",
+    "openkap.reports",
+    "openkap.integration",
+    "openkap.outcomes",
     "openkap.web",
     "openkap.demo",
 ]
@@ -98,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openkap.web.context_processors.shell",
+                "openkap.outcomes.context_processors.suicide_risk_alerts",
             ],
         },
     },

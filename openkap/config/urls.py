@@ -14,6 +14,10 @@ urlpatterns = [
     path("inventory/", include("openkap.inventory.urls")),
     path("dosing/", include("openkap.dosing.urls")),
     path("rems/", include("openkap.rems.urls")),
+    path("reports/", include("openkap.reports.urls")),
+    path("integration/", include("openkap.integration.urls")),
+    path("outcomes/", include("openkap.outcomes.urls")),
+    path("safety/", include("openkap.safety.urls")),
 ]
 
 handler403 = "openkap.web.views.permission_denied"

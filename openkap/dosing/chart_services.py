@@ -40,6 +40,7 @@ from openkap.dosing.models import ChartEntry, DosingSession, SessionAddendum, Se
 from openkap.inventory.models import DosageForm, Lot
 from openkap.inventory.services import ledger_administer
 from openkap.plans.models import Appointment, AppointmentStatus
+from openkap.safety.services import adverse_event_from_chart_entry
 
 Kind = ChartEntry.Kind
 
@@ -377,6 +378,9 @@ def chart_entry_add(*, actor: User, session: DosingSession, entry: EntryInput) -
     except IntegrityError:
         # The same entry arrived twice at once: the other save recorded it.
         return ChartEntry.objects.get(client_id=entry.client_id)
+    if created.kind == Kind.SIDE_EFFECT:
+        # Every side effect charted in a session is an adverse event of that session's dose.
+        adverse_event_from_chart_entry(actor=actor, entry=created)
     if entry.kind in (Kind.DOSE_END, Kind.STOP):
         _bump(session, dose_ended_at=when)
     _audit(

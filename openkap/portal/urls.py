@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from openkap.portal import views
+from openkap.portal import questionnaire_views, views
 from openkap.portal.converters import InvitationTokenConverter, TopicConverter
 
 register_converter(TopicConverter, "topic")
@@ -10,6 +10,17 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("appointments/", views.appointments_view, name="appointments"),
+    path("questionnaires/", questionnaire_views.questionnaires_view, name="questionnaires"),
+    path(
+        "questionnaires/<int:assignment_id>/",
+        questionnaire_views.questionnaire_view,
+        name="questionnaire",
+    ),
+    path(
+        "questionnaires/<int:assignment_id>/done/",
+        questionnaire_views.questionnaire_done_view,
+        name="questionnaire_done",
+    ),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("session/status/", views.session_status_view, name="session_status"),

@@ -84,3 +84,89 @@ class AdverseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ({self.severity}) {self.onset_at:%Y-%m-%d}"
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Reported by the patient and not yet saved by a clinician (graded, coded)."""
+        return self.source == EventSource.PATIENT and self.version == 1
+
+
+# --- Long-term monitoring for repeated dosing ------------------------------------------------------
+# The checks (bladder, liver, cognition) and their default cadence are knowledge data
+# (openkap/clinical/knowledge/safety/monitoring.toml, read by openkap.clinical.monitoring).
+
+
+class MonitoringCadence(models.Model):
+    """A clinic's own interval for one check; without a row the knowledge file's default holds."""
+
+    clinic = models.ForeignKey(
+        "accounts.Clinic", on_delete=models.CASCADE, related_name="monitoring_cadences"
+    )
+    check_id = models.CharField("check", max_length=32)
+    interval_days = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "check_id"], name="cadence_one_per_check"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_id} every {self.interval_days} days"
+
+
+class ScreenResult(models.TextChoices):
+    NORMAL = "normal", "Normal / negative screen"
+    ABNORMAL = "abnormal", "Abnormal / positive screen: clinician review"
+    NOT_DONE = "not_done", "Not done (declined or could not be done)"
+
+
+class MonitoringResult(models.Model):
+    """One check done: when, its result, and what it was (a score, the lab values)."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="monitoring_results"
+    )
+    check_id = models.CharField("check", max_length=32)
+    performed_on = models.DateField()
+    result = models.CharField(max_length=10, choices=ScreenResult.choices)
+    value = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The score or values, e.g. 'BPIC-SS 6' or 'ALT 32 U/L'.",
+    )
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["patient", "check_id", "performed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.check_id} {self.performed_on:%Y-%m-%d}: {self.result}"
+
+
+class MonitoringReminder(models.Model):
+    """A reminder sent for one due check (patient, check, due day): sent once, however often the
+    reminder command runs."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    check_id = models.CharField(max_length=32)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "check_id", "due_on"], name="reminder_once_per_due_check"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.check_id} due {self.due_on:%Y-%m-%d}"

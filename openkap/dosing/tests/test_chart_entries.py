@@ -157,3 +157,19 @@ def test_it_refuses_a_time_in_the_future(started_session: DosingSession, nurse: 
             vitals(systolic=120, diastolic=70, observed_at=timezone.now() + timedelta(hours=1)),
         )
     assert "observed_at" in refused.value.message_dict
+
+
+def test_a_side_effect_is_an_adverse_event_of_the_session(
+    started_session: DosingSession, nurse: User
+) -> None:
+    from openkap.safety.models import AdverseEvent
+
+    entry = add(
+        started_session,
+        nurse,
+        chart.EntryInput(
+            kind="side_effect", client_id=uuid.uuid4(), term="nausea", severity="moderate"
+        ),
+    )
+    event = AdverseEvent.objects.get(chart_entry=entry)
+    assert (event.session, event.term, event.severity) == (started_session, "nausea", "moderate")

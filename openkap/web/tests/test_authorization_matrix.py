@@ -19,9 +19,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conftest import PASSWORD, sign_in
 from openkap.accounts.models import Clinic, Membership, Role, User
 from openkap.accounts.sessions import session_start
+from openkap.integration.tests.matrix_values import (
+    integration_matrix_values,
+    integration_post_data,
+)
+from openkap.outcomes.tests.matrix_values import outcomes_matrix_values, outcomes_post_data
 from openkap.patients.models import Patient, SupportPerson
 from openkap.plans.tests.matrix_values import plans_matrix_values, plans_post_data
 from openkap.portal.tests.matrix_values import portal_matrix_values
+from openkap.safety.tests.matrix_values import safety_matrix_values, safety_post_data
 from openkap.screening.tests.matrix_values import screening_matrix_values, screening_post_data
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +57,11 @@ CONSENTS = "302 consent:patient"  # back to the patient's consents
 TABLET = "302 consent:tablet"  # the clinic tablet is ready for the patient
 SETTINGS = "302 staff:clinic_settings"  # saved; back to the settings page
 RULES = "302 knowledge:rules"  # local rules published; back to the rules page
+SAFETY = "302 safety:patient"  # recorded; back to the patient's safety page
+CADENCE = "302 safety:cadence"  # saved; back to the monitoring cadence
+OUTCOMES = "302 outcomes:chart"  # saved; back to the patient's outcomes
 INTAKE = "302 screening:intake"  # saved (or nothing to change); back to the intake page
+PNOTE = "302 integration:psychotherapy_note"  # written; on to the note
 
 # fmt: off
 MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
@@ -231,6 +241,14 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
     "portal:lead": {
         "GET":                    (LOGIN, 200,   200,   403,   200,   403,   403,   403,   404,   LOGIN),
         "POST":                   (LOGIN, LEAD,  LEAD,  403,   LEAD,  403,   403,   403,   404,   LOGIN),
+    },
+    # The patient's own questionnaires (no assignment for the matrix's ids): the same rule as home.
+    **{
+        name: {
+            "GET":                (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+            "POST":               (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        }
+        for name in ("portal:questionnaires", "portal:questionnaire", "portal:questionnaire_done")
     },
     # --- Informed consent ---
     "consent:documents": {
@@ -414,6 +432,15 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
             "inventory:reconciliation",
         )
     },
+    # --- Reports (outcomes and safety, their downloads and the raw exports): prescribers and the
+    # clinic administrator, for the clinic they work in.
+    **{
+        name: {
+            "GET":                (LOGIN, 200,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+            "POST":               (LOGIN, 405,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+        }
+        for name in ("reports:index", "reports:csv", "reports:pdf", "reports:export")
+    },
     # --- Esketamine REMS forms: prescribers and nurses (who monitor the session) see, fill, sign
     # off (a POST of the form page) and record; no other role. The matrix has no REMS form (404)
     # and no appointment (400).
@@ -436,6 +463,51 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
     "rems:print": {
         "GET":                    (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
         "POST":                   (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+    },
+    # --- Integration sessions: the care team reads the chart note, the therapist and prescriber
+    # write it (no integration session for the matrix's patient: 400; no note: 404). Psychotherapy
+    # notes open by authorship or share, never by role: a note that is not yours is 404 to all.
+    "integration:patient": {
+        "GET":                    (LOGIN, 200,   200,   200,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    "integration:note_new": {
+        "GET":                    (LOGIN, 400,   403,   400,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 400,   403,   400,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 404,   404,   404,   404,   404,   404,   403,   404,   LOGIN),
+            "POST":               (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+        }
+        for name in ("integration:note",)
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 404,   404,   404,   404,   404,   404,   403,   404,   LOGIN),
+            "POST":               (LOGIN, 404,   404,   404,   404,   404,   404,   403,   404,   LOGIN),
+        }
+        for name in ("integration:note_edit", "integration:psychotherapy_note")
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+            "POST":               (LOGIN, 404,   404,   404,   404,   404,   404,   403,   404,   LOGIN),
+        }
+        for name in (
+            "integration:note_sign",
+            "integration:note_addendum",
+            "integration:psychotherapy_share",
+            "integration:psychotherapy_unshare",
+        )
+    },
+    "integration:psychotherapy_list": {
+        "GET":                    (LOGIN, 200,   200,   200,   200,   200,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    "integration:psychotherapy_new": {
+        "GET":                    (LOGIN, 200,   403,   200,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, PNOTE, 403,   PNOTE, 403,   403,   403,   403,   404,   LOGIN),
     },
     # --- Dosing sessions: nurses and prescribers record the BEFORE gate; a prescriber alone
     # overrides a soft stop. The matrix's patient has no dosing appointment: nothing to act on (400).
@@ -479,6 +551,68 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
             "dosing:sign",
             "dosing:addendum",
         )
+    },
+    # --- Outcomes: scores over time, questionnaires entered by clinicians, suicide-risk alerts.
+    # The other clinic's staff see their own clinic's alerts; no alert has the matrix's id (404).
+    "outcomes:alerts": {
+        "GET":                    (LOGIN, 200,   200,   200,   403,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   403,   403,   403,   403,   405,   LOGIN),
+    },
+    "outcomes:acknowledge": {
+        "GET":                    (LOGIN, 405,   405,   405,   403,   403,   403,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 404,   404,   404,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    "outcomes:chart": {
+        "GET":                    (LOGIN, 200,   200,   200,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   403,   403,   403,   403,   405,   LOGIN),
+    },
+    "outcomes:record": {
+        "GET":                    (LOGIN, 200,   200,   200,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, OUTCOMES, OUTCOMES, OUTCOMES, 403, 403, 403, 403, 404, LOGIN),
+    },
+    # No active plan for the matrix's patient: nothing assigned, back to the outcomes chart.
+    "outcomes:schedule": {
+        "GET":                    (LOGIN, 405,   405,   405,   403,   403,   403,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, OUTCOMES, OUTCOMES, OUTCOMES, 403, 403, 403, 403, 404, LOGIN),
+    },
+    # The prescriber alone decides maintenance; an empty form names its fields (400).
+    "outcomes:decision": {
+        "GET":                    (LOGIN, 405,   403,   403,   403,   403,   403,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    # --- Safety: the care team reads adverse events and long-term checks; prescribers and nurses
+    # record and grade them. The matrix's patient has no event (404). The clinic's lists are of the
+    # clinic one works in; the cadence is the clinic administrator's (RULES_MANAGE).
+    "safety:patient": {
+        "GET":                    (LOGIN, 200,   200,   200,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   405,   405,   405,   403,   405,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 200,   200,   403,   403,   403,   403,   403,   404,   LOGIN),
+            "POST":               (LOGIN, SAFETY, SAFETY, 403,  403,   403,   403,   403,   404,   LOGIN),
+        }
+        for name in ("safety:record", "safety:result")
+    },
+    "safety:event": {
+        "GET":                    (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 200,   200,   200,   403,   403,   403,   403,   200,   LOGIN),
+            "POST":               (LOGIN, 405,   405,   405,   403,   403,   403,   403,   405,   LOGIN),
+        }
+        for name in ("safety:events", "safety:due")
+    },
+    "safety:cadence": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   CADENCE, 403,   CADENCE, LOGIN),
+    },
+    # The patient's own "Report a side effect": the same rule as the portal's home.
+    "safety:mine": {
+        "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
     },
 }
 # fmt: on
@@ -540,6 +674,9 @@ class World:
             **portal_matrix_values(self.clinic),
             **screening_matrix_values(),
             **plans_matrix_values(),
+            **safety_matrix_values(),
+            **integration_matrix_values(),
+            **outcomes_matrix_values(),
         }
         unknown = set(pattern.pattern.converters) - set(values)
         assert not unknown, f"{pattern.name}: no fixture value for URL parameters {sorted(unknown)}"
@@ -669,6 +806,12 @@ def post_data(name: str, world: World) -> dict[str, object]:
         return screening_post_data(name)
     if name.startswith("plans:"):
         return plans_post_data(name)
+    if name.startswith("safety:"):
+        return safety_post_data(name)
+    if name.startswith("integration:"):
+        return integration_post_data(name)
+    if name.startswith("outcomes:"):
+        return outcomes_post_data(name)
     if name in {"consent:staff_withdraw", "consent:tablet_start"}:
         return {"kind": "ketamine_treatment", "reason": "By phone"}
     return {}

@@ -19,6 +19,7 @@ from openkap.accounts.services import clinic_create, staff_create
 from openkap.demo.people import RELATIONSHIPS, Place, fictional_phone, synthetic_patient
 from openkap.dosing import demo as dosing_demo
 from openkap.inventory import demo as inventory_demo
+from openkap.outcomes import demo as outcomes_demo
 from openkap.patients.models import Patient
 from openkap.patients.services import patient_register, support_person_add
 from openkap.plans import demo as plans_demo
@@ -108,6 +109,8 @@ class Command(BaseCommand):
             rems_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
             or created
         )
+        # Questionnaires from the plans; one portal patient's PHQ-9 history with a relapse.
+        created = outcomes_demo.load_for_demo(organisation_name=ORGANISATION) or created
         self.stdout.write(
             self.style.SUCCESS("Demo clinic ready." if created else "Demo clinic already loaded.")
         )
