@@ -20,6 +20,7 @@ from openkap.accounts.permissions import Permission, require_permission, user_ca
 from openkap.accounts.services import user_reauthenticate
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
+from openkap.outcomes.services import assignments_schedule
 from openkap.patients.models import Patient
 from openkap.plans import policy, protocols
 from openkap.plans.models import (
@@ -279,6 +280,9 @@ def plan_activate(
         current = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
         _check_activatable(current, expected_version)
         _activate(actor, plan, expected_version, schedule)
+        # The plan's questionnaires are assigned as it starts (before each dose, after it, weekly,
+        # at reassessment); the nightly `openkap outcomes remind` keeps them up to date.
+        assignments_schedule(actor=actor, plan=TreatmentPlan.objects.get(pk=plan.pk))
     return plan
 
 
