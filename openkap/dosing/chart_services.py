@@ -58,7 +58,8 @@ FUTURE_TOLERANCE = timedelta(minutes=2)
 PAST_LIMIT = timedelta(hours=12)
 CHARTABLE = (SessionStatus.READY, SessionStatus.IN_PROGRESS, SessionStatus.DISCHARGED)
 VITAL_FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate")
-# Plausible ranges only (refuse typing errors); clinical limits are the protocol's alert limits.
+# Plausible ranges only (refuse typing errors), for the gate's form and the chart alike; clinical
+# limits are the protocol's pre-dose and alert limits (knowledge data).
 VITAL_RANGES = {
     "systolic": (50, 300),
     "diastolic": (20, 200),

@@ -186,10 +186,8 @@ def live_context(session: DosingSession) -> dict[str, Any]:
                 proto,
                 dosing_minutes=dosing_minutes,
                 elapsed_minutes=elapsed,
-                taken_minutes=[
-                    *(t for t in taken if t >= -30),
-                    *([series[0]["minute"]] if series else []),
-                ],
+                # The core decides which sets count (its pre-dose window is in the data).
+                taken_minutes=[*taken, *([series[0]["minute"]] if series else [])],
                 until_minutes=max(proto.minimum_monitoring_minutes, elapsed),
             )
         series += [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from openkap.dosing.chart_services import VITAL_RANGES
+
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
 SUICIDE = [
     ("", "Not done today"),
@@ -28,15 +30,29 @@ class GateForm(forms.Form):
         help_text="Who takes the patient home. Leave empty if no one is arranged.",
     )
     systolic = forms.IntegerField(
-        label="Systolic BP (mmHg)", min_value=50, max_value=300, required=False
+        label="Systolic BP (mmHg)",
+        min_value=VITAL_RANGES["systolic"][0],
+        max_value=VITAL_RANGES["systolic"][1],
+        required=False,
     )
     diastolic = forms.IntegerField(
-        label="Diastolic BP (mmHg)", min_value=20, max_value=200, required=False
+        label="Diastolic BP (mmHg)",
+        min_value=VITAL_RANGES["diastolic"][0],
+        max_value=VITAL_RANGES["diastolic"][1],
+        required=False,
     )
     heart_rate = forms.IntegerField(
-        label="Heart rate (beats/min)", min_value=20, max_value=250, required=False
+        label="Heart rate (beats/min)",
+        min_value=VITAL_RANGES["heart_rate"][0],
+        max_value=VITAL_RANGES["heart_rate"][1],
+        required=False,
     )
-    spo2 = forms.IntegerField(label="SpO2 (%)", min_value=50, max_value=100, required=False)
+    spo2 = forms.IntegerField(
+        label="SpO2 (%)",
+        min_value=VITAL_RANGES["spo2"][0],
+        max_value=VITAL_RANGES["spo2"][1],
+        required=False,
+    )
     interacting_held = forms.ChoiceField(
         label="Interacting medications held or reviewed per protocol",
         choices=YES_NO,
