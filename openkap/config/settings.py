@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "openkap.rems",
     "openkap.safety",
     "openkap.reports",
+    "openkap.pharmacology",
     "openkap.integration",
     "openkap.outcomes",
     "openkap.web",

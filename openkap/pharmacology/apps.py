@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PharmacologyConfig(AppConfig):
+    name = "openkap.pharmacology"
+    label = "pharmacology"
+    verbose_name = "Pharmacology"
