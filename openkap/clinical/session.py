@@ -146,6 +146,8 @@ class Term:
     note: str = ""
     description: str = ""
     routes: tuple[str, ...] = ()  # empty: every route
+    # Severity grades: a patient's report of this grade is e-mailed to the care team at once.
+    alerts_care_team: bool = False
 
 
 @dataclass(frozen=True)
@@ -913,6 +915,7 @@ def _read_terms(
                 if description
                 else term_table.text("description", default=""),
                 routes=term_routes,
+                alerts_care_team=term_table.boolean("alerts_care_team", default=False),
             )
         )
         term_table.done()

@@ -12,6 +12,17 @@ SECRET_KEY = os.environ["OPENKAP_SECRET_KEY"]
 DEBUG = False
 OPENKAP_DEMO_MODE = False
 ALLOWED_HOSTS = os.environ["OPENKAP_ALLOWED_HOSTS"].split(",")
+OPENKAP_BASE_URL = os.environ["OPENKAP_BASE_URL"]
+
+# Alerts and reminders go through the clinic's mail server (the development console backend would
+# only print them). TLS on; the credentials come from the environment.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("OPENKAP_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("OPENKAP_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("OPENKAP_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("OPENKAP_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = True
+DEFAULT_FROM_EMAIL = os.environ.get("OPENKAP_EMAIL_FROM", "openkap@localhost")
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

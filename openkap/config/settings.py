@@ -178,6 +178,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Where staff and patients reach the app: links in e-mails sent outside a request (reminders,
+# alerts raised by commands) start with it. Requests use their own address.
+OPENKAP_BASE_URL = os.environ.get("OPENKAP_BASE_URL", "http://127.0.0.1:8000")
 
 # Logs carry request ids and user ids, never patient data: the audit trail is the place for that.
 LOGGING = {

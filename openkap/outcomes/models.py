@@ -44,6 +44,10 @@ class QuestionnaireAssignment(models.Model):
         related_name="assignments",
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Taken back, unanswered, because its appointment moved (a new one is due at the new time) or
+    # was cancelled. Kept, not deleted: the patient may have been reminded of it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,7 @@ def assignments_open_for_patient(patient: Patient) -> list[QuestionnaireAssignme
         QuestionnaireAssignment.objects.filter(
             patient=patient,
             response__isnull=True,
+            withdrawn_at__isnull=True,
             due_at__lte=now + OPEN_AHEAD,
             due_at__gte=now - OPEN_AFTER,
         ).order_by("due_at", "pk")
@@ -34,7 +35,9 @@ def assignments_open_for_patient(patient: Patient) -> list[QuestionnaireAssignme
 
 def assignments_upcoming(patient: Patient, *, limit: int = 20) -> list[QuestionnaireAssignment]:
     return list(
-        QuestionnaireAssignment.objects.filter(patient=patient, response__isnull=True)
+        QuestionnaireAssignment.objects.filter(
+            patient=patient, response__isnull=True, withdrawn_at__isnull=True
+        )
         .filter(due_at__gte=timezone.now() - OPEN_AFTER)
         .order_by("due_at", "pk")[:limit]
     )

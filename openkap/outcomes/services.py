@@ -31,7 +31,7 @@ from openkap.outcomes.models import (
 )
 from openkap.outcomes.selectors import OPEN_AFTER, OPEN_AHEAD
 from openkap.patients.models import Patient
-from openkap.plans.models import OPEN_STATUSES, Appointment, TreatmentPlan
+from openkap.plans.models import OPEN_STATUSES, Appointment, AppointmentStatus, TreatmentPlan
 from openkap.screening.models import QuestionnaireResponse
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class AlreadyAcknowledged(Exception):
 
 
 def _base_url() -> str:
-    return str(getattr(settings, "OPENKAP_BASE_URL", "http://localhost:8000")).rstrip("/")
+    return str(settings.OPENKAP_BASE_URL).rstrip("/")
 
 
 def _check_actor(actor: User, patient: Patient) -> None:
@@ -74,22 +74,67 @@ def assignments_schedule(
     *, actor: User | None, plan: TreatmentPlan
 ) -> list[QuestionnaireAssignment]:
     """Assign the questionnaires the plan calls for (knowledge/outcomes/schedule.toml). Running it
-    again adds only what is new (a moved appointment gives a new time); nothing completed changes.
-    ``actor`` None is the scheduler command."""
-    patient = plan.patient
+    again adds only what is new and withdraws what an appointment's move or cancellation made
+    stale; nothing answered changes. ``actor`` None is the scheduler command."""
     if actor is not None:
-        require_permission(actor, Permission.OUTCOMES_RECORD, patient.clinic_id)
+        require_permission(actor, Permission.OUTCOMES_RECORD, plan.patient.clinic_id)
+    return _schedule(actor=actor, plan=plan)
+
+
+@transaction.atomic
+def assignments_follow_appointments(
+    *, actor: User, plan: TreatmentPlan
+) -> list[QuestionnaireAssignment]:
+    """The same, after someone who keeps the schedule moved or cancelled an appointment: the
+    questionnaires tied to it follow it (front desk may move appointments without recording
+    outcomes)."""
+    require_permission(actor, Permission.SCHEDULE_EDIT, plan.patient.clinic_id)
+    if plan.status != "active":
+        return []
+    return _schedule(actor=actor, plan=plan)
+
+
+def _schedule(*, actor: User | None, plan: TreatmentPlan) -> list[QuestionnaireAssignment]:
+    patient = plan.patient
     if plan.status != "active":
         raise ValidationError({"plan": "Only an active plan has a questionnaire schedule."})
     zone = ZoneInfo(patient.clinic.timezone)
     start = datetime.combine(plan.start_date, time(9, 0), tzinfo=zone)
+    appointments = list(Appointment.objects.filter(plan=plan))
+    open_visits = {a.pk for a in appointments if a.status in OPEN_STATUSES}
+    cancelled = {a.pk for a in appointments if a.status == AppointmentStatus.CANCELLED}
     visits = [
         outcomes.Visit(kind=a.kind, starts_at=a.starts_at, id=a.pk)
-        for a in Appointment.objects.filter(plan=plan, status__in=OPEN_STATUSES)
+        for a in appointments
+        if a.pk in open_visits
     ]
     dues = outcomes.questionnaires_due(
         indication_code=plan.indication_code, start=start, appointments=visits
     )
+    wanted = {(due.instrument, due.due_at) for due in dues}
+    now = timezone.now()
+    withdrawn: list[int] = []
+    restored: list[int] = []
+    for assignment in QuestionnaireAssignment.objects.select_for_update(of=("self",)).filter(
+        plan=plan, response__isnull=True, appointment__isnull=False
+    ):
+        key = (assignment.instrument_id, assignment.due_at)
+        if assignment.withdrawn_at is None:
+            if assignment.appointment_id in cancelled:
+                reason = "The appointment was cancelled."
+            elif assignment.appointment_id in open_visits and key not in wanted:
+                reason = "The appointment moved; the questionnaire is due at the new time."
+            else:
+                continue
+            assignment.withdrawn_at, assignment.withdrawn_reason = now, reason
+            withdrawn.append(assignment.pk)
+        elif key in wanted:
+            # Moved back to where it was: the same assignment is due again.
+            assignment.withdrawn_at, assignment.withdrawn_reason = None, ""
+            restored.append(assignment.pk)
+        else:
+            continue
+        assignment.save(update_fields=["withdrawn_at", "withdrawn_reason"])
     existing = set(
         QuestionnaireAssignment.objects.filter(patient=patient).values_list(
             "instrument_id", "due_at"
@@ -117,6 +162,8 @@ def assignments_schedule(
         object_id=plan.pk,
         detail={
             "assigned": len(created),
+            "withdrawn": withdrawn,
+            "restored": restored,
             "schedule": outcomes.schedule().version,
             "instruments": list(outcomes.instruments_for(plan.indication_code)),
         },
@@ -173,6 +220,7 @@ def response_submit(
         patient=patient,
         instrument_id=inst.id,
         response__isnull=True,
+        withdrawn_at__isnull=True,
         due_at__gte=now - OPEN_AFTER,
         due_at__lte=now + OPEN_AHEAD,
     )
@@ -347,6 +395,7 @@ def reminders_send(*, now: datetime | None = None, hours_ahead: int = 24) -> int
         set(
             QuestionnaireAssignment.objects.filter(
                 response__isnull=True,
+                withdrawn_at__isnull=True,
                 reminded_at__isnull=True,
                 due_at__lte=window_end,
                 due_at__gte=window_start,
@@ -365,6 +414,7 @@ def reminders_send(*, now: datetime | None = None, hours_ahead: int = 24) -> int
                 .filter(
                     patient_id=patient_id,
                     response__isnull=True,
+                    withdrawn_at__isnull=True,
                     reminded_at__isnull=True,
                     due_at__lte=window_end,
                     due_at__gte=window_start,

@@ -20,7 +20,7 @@ from openkap.accounts.permissions import Permission, require_permission, user_ca
 from openkap.accounts.services import user_reauthenticate
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
-from openkap.outcomes.services import assignments_schedule
+from openkap.outcomes.services import assignments_follow_appointments, assignments_schedule
 from openkap.patients.models import Patient
 from openkap.plans import policy, protocols
 from openkap.plans.models import (
@@ -469,6 +469,10 @@ def appointment_move(
         appointment.pk,
         {"fields": ["starts_at"], "moved": [item.pk for item in moved]},
     )
+    # The questionnaires due before and after these appointments follow them.
+    assignments_follow_appointments(
+        actor=actor, plan=TreatmentPlan.objects.get(pk=appointment.plan_id)
+    )
     return moved
 
 
@@ -491,6 +495,9 @@ def appointment_cancel(
         "appointment",
         appointment.pk,
         {"fields": ["status"], "status": "cancelled"},
+    )
+    assignments_follow_appointments(
+        actor=actor, plan=TreatmentPlan.objects.get(pk=appointment.plan_id)
     )
     return appointment
 

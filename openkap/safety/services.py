@@ -5,11 +5,15 @@ data and writes its audit row (Category.SAFETY) in one transaction."""
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from smtplib import SMTPException
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -34,6 +38,8 @@ from openkap.safety.models import (
     MonitoringResult,
     ScreenResult,
 )
+
+logger = logging.getLogger(__name__)
 
 # A patient may report something the list does not name; a clinician codes it later.
 OTHER_TERM = "other"
@@ -282,7 +288,38 @@ def adverse_event_report_by_patient(
         reported_by=None,
     )
     _audit(user, patient, Action.CREATE, event, source=EventSource.PATIENT, term=term)
+    grade = next((g for g in severity_grades() if g.id == severity), None)
+    if grade is not None and grade.alerts_care_team:
+        link = f"{str(settings.OPENKAP_BASE_URL).rstrip('/')}{reverse('safety:events')}"
+        transaction.on_commit(
+            functools.partial(
+                patient_report_notify, clinic_id=patient.clinic_id, grade=grade.label, link=link
+            )
+        )
     return event
+
+
+def patient_report_notify(*, clinic_id: int, grade: str, link: str) -> int:
+    """E-mail the clinic's prescribers and nurses that a patient reported a side effect of a grade
+    the knowledge file marks for it. No name, no term: the e-mail may be read anywhere."""
+    clinic = Clinic.objects.get(pk=clinic_id)
+    recipients = _reminder_recipients(clinic)
+    if not recipients:
+        return 0
+    try:
+        return send_mail(
+            subject=f"OpenKAP: a patient of {clinic.name} reported a {grade.lower()} side effect",
+            message=(
+                f"A patient of {clinic.name} has just reported a side effect they graded "
+                f"{grade.lower()} in the portal.\n\nSign in to OpenKAP to see who and what, and "
+                f"follow it up:\n{link}\n\nThis e-mail does not name the patient on purpose."
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except (OSError, SMTPException):
+        logger.warning("side-effect report e-mail could not be sent", exc_info=True)
+        return 0
 
 
 @transaction.atomic

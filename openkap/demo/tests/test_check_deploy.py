@@ -15,6 +15,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "DJANGO_SETTINGS_MODULE": "openkap.config.production",
         "OPENKAP_SECRET_KEY": secrets.token_urlsafe(45),
         "OPENKAP_ALLOWED_HOSTS": "clinic.example.org",
+        "OPENKAP_BASE_URL": "https://clinic.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
         "OPENKAP_DATA_DIR": str(tmp_path),
     }

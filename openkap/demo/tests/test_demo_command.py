@@ -99,3 +99,15 @@ def test_a_demo_account_signs_in_with_the_printed_password():
     code = current_code(TOTPDevice.objects.get(user=user))
     assert client.post(reverse("accounts:mfa_verify"), {"token": code}).status_code == 302
     assert client.get(reverse("patients:list")).status_code == 200
+
+
+def test_the_therapist_has_signed_integration_notes_a_draft_and_a_private_note():
+    from openkap.integration.models import IntegrationNote, NoteStatus, PsychotherapyNote
+
+    _demo()
+    therapist = User.objects.get(username="therapist.haddad")
+    notes = IntegrationNote.objects.filter(created_by=therapist)
+    assert notes.filter(status=NoteStatus.SIGNED, signed_by=therapist).count() >= 3
+    assert notes.filter(status=NoteStatus.DRAFT).count() == 1
+    assert all(note.themes and note.goals and note.follow_up for note in notes)
+    assert PsychotherapyNote.objects.filter(author=therapist).count() == 1

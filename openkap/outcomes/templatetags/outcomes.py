@@ -29,6 +29,6 @@ def outcomes_link(context: template.Context, patient: Patient) -> dict[str, Any]
             patient=patient, acknowledged_at__isnull=True
         ).count(),
         "open": QuestionnaireAssignment.objects.filter(
-            patient=patient, response__isnull=True
+            patient=patient, response__isnull=True, withdrawn_at__isnull=True
         ).count(),
     }

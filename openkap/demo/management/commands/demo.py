@@ -18,6 +18,7 @@ from openkap.accounts.models import Organisation, Role, User
 from openkap.accounts.services import clinic_create, staff_create
 from openkap.demo.people import RELATIONSHIPS, Place, fictional_phone, synthetic_patient
 from openkap.dosing import demo as dosing_demo
+from openkap.integration import demo as integration_demo
 from openkap.inventory import demo as inventory_demo
 from openkap.outcomes import demo as outcomes_demo
 from openkap.patients.models import Patient
@@ -111,6 +112,8 @@ class Command(BaseCommand):
         )
         # Questionnaires from the plans; one portal patient's PHQ-9 history with a relapse.
         created = outcomes_demo.load_for_demo(organisation_name=ORGANISATION) or created
+        # Integration notes of the past integration sessions (signed; the newest a draft).
+        created = integration_demo.load_for_demo(password=DEMO_PASSWORD) or created
         self.stdout.write(
             self.style.SUCCESS("Demo clinic ready." if created else "Demo clinic already loaded.")
         )
