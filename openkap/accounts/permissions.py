@@ -80,6 +80,15 @@ class Permission(StrEnum):
     # The clinic's reports (aggregates) and the raw exports behind them.
     REPORTS_VIEW = "reports_view"
     REPORTS_EXPORT = "reports_export"
+    # Costs: the clinic's price list, payers and what they usually cover (clinic data, not facts
+    # the software asserts); a patient's cost estimate, charges, payments and superbills.
+    PRICES_VIEW = "prices_view"
+    PRICES_MANAGE = "prices_manage"
+    BILLING_VIEW = "billing_view"
+    BILLING_EDIT = "billing_edit"
+    # The clinic's quality self-audit: licences, drills, registrations and the live checklist.
+    QUALITY_VIEW = "quality_view"
+    QUALITY_MANAGE = "quality_manage"
 
 
 # The clinic administrator manages people and settings but does not open charts by that role alone
@@ -115,7 +124,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     | {Permission.INTEGRATION_VIEW, Permission.INTEGRATION_WRITE}
     | {Permission.PSYCHOTHERAPY_NOTE_WRITE}
     | {Permission.SAFETY_VIEW, Permission.SAFETY_RECORD}
-    | {Permission.REPORTS_VIEW, Permission.REPORTS_EXPORT},
+    | {Permission.REPORTS_VIEW, Permission.REPORTS_EXPORT}
+    | {Permission.QUALITY_VIEW},
     Role.NURSE: frozenset(
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
@@ -142,12 +152,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         {Permission.PATIENT_VIEW, Permission.PATIENT_REGISTER, Permission.PATIENT_EDIT}
     )
     | {Permission.LEAD_MANAGE}
-    | {Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT},
-    Role.BILLING: frozenset({Permission.PATIENT_VIEW, Permission.PATIENT_EDIT}),
+    | {Permission.SCHEDULE_VIEW, Permission.SCHEDULE_EDIT}
+    | {Permission.PRICES_VIEW, Permission.BILLING_VIEW, Permission.BILLING_EDIT},
+    Role.BILLING: frozenset({Permission.PATIENT_VIEW, Permission.PATIENT_EDIT})
+    | {Permission.PRICES_VIEW, Permission.PRICES_MANAGE}
+    | {Permission.BILLING_VIEW, Permission.BILLING_EDIT},
     Role.CLINIC_ADMIN: frozenset({Permission.AUDIT_REPORT, Permission.STAFF_MANAGE})
     | {Permission.CONSENT_PUBLISH, Permission.RULES_MANAGE}
     | {Permission.CS_REPORT, Permission.CS_MANAGE}
-    | {Permission.REPORTS_VIEW, Permission.REPORTS_EXPORT},
+    | {Permission.REPORTS_VIEW, Permission.REPORTS_EXPORT}
+    | {Permission.PRICES_VIEW, Permission.PRICES_MANAGE}
+    | {Permission.QUALITY_VIEW, Permission.QUALITY_MANAGE},
 }
 
 

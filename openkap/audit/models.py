@@ -46,6 +46,8 @@ class Category(models.TextChoices):
     PSYCHOTHERAPY_NOTES = "psychotherapy_notes", "Psychotherapy notes"
     SAFETY = "safety", "Adverse events and long-term monitoring"
     REPORTS = "reports", "Reports and exports"
+    BILLING = "billing", "Costs, estimates, charges and payments"
+    QUALITY = "quality", "Clinic quality and compliance"
 
 
 GENESIS_HASH = "0" * 64
