@@ -49,6 +49,7 @@ test: install
 
 # Benchmarks (not part of the test run): ratios against a baseline measured in the same run.
 bench: install
+	$(BIN)/python bench/bench_pk.py
 	$(BIN)/python bench/bench_audit.py
 	scripts/with_postgres.sh $(BIN)/python bench/bench_audit.py
 	scripts/with_postgres.sh $(BIN)/python bench/bench_reports.py --patients $(or $(BENCH_PATIENTS),100000)
