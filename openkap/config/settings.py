@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "openkap.pharmacology",
     "openkap.integration",
     "openkap.outcomes",
+    "openkap.billing",
+    "openkap.quality",
     "openkap.web",
     "openkap.demo",
 ]

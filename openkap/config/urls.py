@@ -18,6 +18,9 @@ urlpatterns = [
     path("integration/", include("openkap.integration.urls")),
     path("outcomes/", include("openkap.outcomes.urls")),
     path("safety/", include("openkap.safety.urls")),
+    path("pharmacology/", include("openkap.pharmacology.urls")),
+    path("billing/", include("openkap.billing.urls")),
+    path("quality/", include("openkap.quality.urls")),
 ]
 
 handler403 = "openkap.web.views.permission_denied"

@@ -50,6 +50,7 @@ from openkap.inventory.models import Lot
 from openkap.inventory.selectors import lots_with_balance
 from openkap.patients.models import Patient
 from openkap.patients.selectors import patient_get_for_user
+from openkap.pharmacology.selectors import session_prediction
 
 Kind = ChartEntry.Kind
 
@@ -218,6 +219,8 @@ def live_context(session: DosingSession) -> dict[str, Any]:
         "series": series,
         "dosing_state": chart.dosing_state(entries),
         "elapsed": None if start is None else int((now - start).total_seconds() // 60),
+        # The predicted concentration (an estimate), for the planned and the given dose.
+        "pk": session_prediction(session, entries, now=now),
     }
 
 

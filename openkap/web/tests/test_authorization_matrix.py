@@ -19,14 +19,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conftest import PASSWORD, sign_in
 from openkap.accounts.models import Clinic, Membership, Role, User
 from openkap.accounts.sessions import session_start
+from openkap.billing.tests.matrix_values import billing_matrix_values, billing_post_data
 from openkap.integration.tests.matrix_values import (
     integration_matrix_values,
     integration_post_data,
 )
 from openkap.outcomes.tests.matrix_values import outcomes_matrix_values, outcomes_post_data
 from openkap.patients.models import Patient, SupportPerson
+from openkap.pharmacology.tests.matrix_values import pharmacology_post_data
 from openkap.plans.tests.matrix_values import plans_matrix_values, plans_post_data
 from openkap.portal.tests.matrix_values import portal_matrix_values
+from openkap.quality.tests.matrix_values import quality_matrix_values, quality_post_data
 from openkap.safety.tests.matrix_values import safety_matrix_values, safety_post_data
 from openkap.screening.tests.matrix_values import screening_matrix_values, screening_post_data
 
@@ -62,6 +65,13 @@ CADENCE = "302 safety:cadence"  # saved; back to the monitoring cadence
 OUTCOMES = "302 outcomes:chart"  # saved; back to the patient's outcomes
 INTAKE = "302 screening:intake"  # saved (or nothing to change); back to the intake page
 PNOTE = "302 integration:psychotherapy_note"  # written; on to the note
+PKSET = "302 pharmacology:settings"  # the threshold saved; back to the settings page
+QLIC = "302 quality:licences"  # a licence recorded; back to the staff licences
+QDRILL = "302 quality:drills"  # a drill logged; back to the drills
+QAUDIT = "302 quality:audit"  # the REMS certification saved; back to the self-audit
+PRICES = "302 billing:prices"  # saved; back to the price list
+PAYER = "302 billing:payer"  # saved; on to the payer
+ESTIMATE = "302 billing:estimate"  # the payer chosen; back to the estimate
 
 # fmt: off
 MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
@@ -609,10 +619,91 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
         "POST":                   (LOGIN, 403,   403,   403,   403,   403,   CADENCE, 403,   CADENCE, LOGIN),
     },
+    # --- Pharmacology: the clinic's threshold for the predicted concentration (its administrator);
+    # the IV infusion planner: a prescriber plans, a nurse reads the page. Opened for a patient, the
+    # matrix's patient has no dosing session (400); another clinic's staff do not find the patient.
+    "pharmacology:settings": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   PKSET, 403,   PKSET, LOGIN),
+    },
+    "pharmacology:planner": {
+        "GET":                    (LOGIN, 200,   200,   403,   403,   403,   403,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 200,   403,   403,   403,   403,   403,   403,   200,   LOGIN),
+    },
+    "pharmacology:planner_session": {
+        "GET":                    (LOGIN, 400,   400,   403,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 400,   403,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    # --- Costs: the price list and payers (clinic data) are read by front desk, billing and the
+    # administrator and managed by billing and the administrator; a patient's estimate is front
+    # desk's and billing's. The matrix's patient has no plan: saving its estimate is refused (400).
+    # Another clinic's staff post into their own clinic (its list has no such item: 400).
+    "billing:prices": {
+        "GET":                    (LOGIN, 403,   403,   403,   200,   200,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   PRICES, PRICES, 403,  400,   LOGIN),
+    },
+    "billing:item_add": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   200,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   PRICES, PRICES, 403,  PRICES, LOGIN),
+    },
+    "billing:payers": {
+        "GET":                    (LOGIN, 403,   403,   403,   200,   200,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   PAYER, PAYER, 403,   PAYER, LOGIN),
+    },
+    "billing:payer": {
+        "GET":                    (LOGIN, 403,   403,   403,   200,   200,   200,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   PAYER, PAYER, 403,   404,   LOGIN),
+    },
+    "billing:estimate": {
+        "GET":                    (LOGIN, 403,   403,   403,   200,   200,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   400,   400,   403,   403,   404,   LOGIN),
+    },
+    "billing:payer_choose": {
+        "GET":                    (LOGIN, 403,   403,   403,   405,   405,   403,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   ESTIMATE, ESTIMATE, 403, 403, 404,   LOGIN),
+    },
+    # The patient's own "My costs" (read only): the same rule as the portal's home.
+    "billing:mine": {
+        "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
     # The patient's own "Report a side effect": the same rule as the portal's home.
     "safety:mine": {
         "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
         "POST":                   (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+    },
+    # --- Quality self-audit: prescribers and the administrator read it; the administrator records
+    # licences, drills and the REMS certification. The matrix's record ids do not exist (404 for
+    # those allowed); the other clinic's administrator cannot name this clinic's colleague (400).
+    **{
+        name: {
+            "GET":                (LOGIN, 200,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+            "POST":               (LOGIN, 405,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+        }
+        for name in ("quality:audit", "quality:audit_csv", "quality:licences", "quality:drills")
+    },
+    "quality:licence_add": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   QLIC,  403,   400,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 403,   403,   403,   403,   403,   404,   403,   404,   LOGIN),
+            "POST":               (LOGIN, 403,   403,   403,   403,   403,   404,   403,   404,   LOGIN),
+        }
+        for name in ("quality:licence_edit", "quality:drill_edit")
+    },
+    "quality:licence_retire": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   405,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   404,   403,   404,   LOGIN),
+    },
+    "quality:drill_add": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   QDRILL, 403,  QDRILL, LOGIN),
+    },
+    "quality:rems": {
+        "GET":                    (LOGIN, 403,   403,   403,   403,   403,   200,   403,   200,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   403,   403,   QAUDIT, 403,  QAUDIT, LOGIN),
     },
 }
 # fmt: on
@@ -677,6 +768,8 @@ class World:
             **safety_matrix_values(),
             **integration_matrix_values(),
             **outcomes_matrix_values(),
+            **quality_matrix_values(),
+            **billing_matrix_values(self.clinic),
         }
         unknown = set(pattern.pattern.converters) - set(values)
         assert not unknown, f"{pattern.name}: no fixture value for URL parameters {sorted(unknown)}"
@@ -812,6 +905,12 @@ def post_data(name: str, world: World) -> dict[str, object]:
         return integration_post_data(name)
     if name.startswith("outcomes:"):
         return outcomes_post_data(name)
+    if name.startswith("pharmacology:"):
+        return pharmacology_post_data(name)
+    if name.startswith("quality:"):
+        return quality_post_data(name, world.colleague.pk)
+    if name.startswith("billing:"):
+        return billing_post_data(name, world.clinic)
     if name in {"consent:staff_withdraw", "consent:tablet_start"}:
         return {"kind": "ketamine_treatment", "reason": "By phone"}
     return {}

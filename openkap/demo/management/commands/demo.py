@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openkap.accounts.mfa import DEVICE_NAME, current_code
 from openkap.accounts.models import Organisation, Role, User
 from openkap.accounts.services import clinic_create, staff_create
+from openkap.billing import demo as billing_demo
 from openkap.demo.people import RELATIONSHIPS, Place, fictional_phone, synthetic_patient
 from openkap.dosing import demo as dosing_demo
 from openkap.integration import demo as integration_demo
@@ -25,6 +26,7 @@ from openkap.patients.models import Patient
 from openkap.patients.services import patient_register, support_person_add
 from openkap.plans import demo as plans_demo
 from openkap.portal import demo as portal_demo
+from openkap.quality import demo as quality_demo
 from openkap.rems import demo as rems_demo
 from openkap.screening import demo as screening_demo
 
@@ -114,6 +116,10 @@ class Command(BaseCommand):
         created = outcomes_demo.load_for_demo(organisation_name=ORGANISATION) or created
         # Integration notes of the past integration sessions (signed; the newest a draft).
         created = integration_demo.load_for_demo(password=DEMO_PASSWORD) or created
+        # Price lists, payers and coverage of both clinics; portal patients' estimates (own check).
+        created = billing_demo.load_for_demo(organisation_name=ORGANISATION) or created
+        # Staff licences, emergency drills and the REMS certification (the quality self-audit).
+        created = quality_demo.load_for_demo() or created
         self.stdout.write(
             self.style.SUCCESS("Demo clinic ready." if created else "Demo clinic already loaded.")
         )
@@ -215,6 +221,9 @@ class Command(BaseCommand):
         self.stdout.write("Patient portal (/portal/login/, password only, same password):")
         for username, who in portal_demo.logins(ORGANISATION):
             self.stdout.write(f"  {username:<30} {who}")
+        with_plan = billing_demo.patient_with_plan(ORGANISATION)
+        if with_plan is not None:
+            self.stdout.write(f"Patient with a plan for `openkap estimate`: MRN {with_plan.mrn}")
         self.stdout.write(
             "Second factor: in demo mode the code page shows each demo account's current 6-digit code;"
             "\n  or run: .venv/bin/openkap demo --code USERNAME"
