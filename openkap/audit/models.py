@@ -48,6 +48,7 @@ class Category(models.TextChoices):
     REPORTS = "reports", "Reports and exports"
     BILLING = "billing", "Costs, estimates, charges and payments"
     QUALITY = "quality", "Clinic quality and compliance"
+    AT_HOME = "at_home", "At-home programme"
 
 
 GENESIS_HASH = "0" * 64
