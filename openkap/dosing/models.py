@@ -106,6 +106,15 @@ class DosingSession(models.Model):
                 name="dosing_signed_has_signer",
             ),
         ]
+        indexes = [
+            # The dosed sessions with what the safety report groups and filters them by, so it
+            # reads them from the index alone, in id order (openkap/reports/selectors.py).
+            models.Index(
+                fields=["id", "plan", "protocol_id", "dose_started_at", "patient"],
+                condition=Q(dose_started_at__isnull=False),
+                name="dosing_session_dosed_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"dosing session {self.pk} ({self.status})"

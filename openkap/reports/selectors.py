@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from openkap.clinical import instruments
 from openkap.dosing.models import DosingSession
@@ -189,12 +189,13 @@ def outcomes_report(filters: ReportFilters) -> list[OutcomeRow]:
         ranked AS (
             SELECT instrument_id, total,
                 ROW_NUMBER() OVER w AS position,
-                COUNT(*) OVER (PARTITION BY patient_id, instrument_id) AS administrations,
-                LAST_VALUE(total) OVER (
-                    w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-                ) AS latest
+                COUNT(*) OVER w AS administrations,
+                LAST_VALUE(total) OVER w AS latest
             FROM base
-            WINDOW w AS (PARTITION BY patient_id, instrument_id ORDER BY completed_at, id)
+            WINDOW w AS (
+                PARTITION BY patient_id, instrument_id ORDER BY completed_at, id
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+            )
         ),
         pairs AS (
             SELECT instrument_id, total AS baseline, latest FROM ranked
@@ -275,23 +276,50 @@ def _sort_memory(cursor: Any) -> None:
 def safety_report(filters: ReportFilters) -> list[SafetyGroup]:
     """One group per route and protocol; in each, every term seen in the filtered sessions (0 where
     the group had none), most frequent overall first."""
-    sessions = sessions_filtered(filters)
-    counts = {
-        (row["plan__route"], row["protocol_id"]): row["n"]
-        for row in sessions.values("plan__route", "protocol_id").annotate(n=Count("id"))
-    }
+    sessions_sql, sessions_params = (
+        sessions_filtered(filters)
+        .order_by()
+        .values_list("id", "plan__route", "protocol_id")
+        .query.sql_with_params()
+    )
+    events = connection.ops.quote_name(AdverseEvent._meta.db_table)
+    # The distinct (session, term) pairs of the events in session order (on PostgreSQL read in
+    # that order from the index on session and term), each marked when it is its session's first;
+    # the filtered sessions are read once and joined to them. Per route, protocol and term: the
+    # sessions with the term; per route and protocol: the sessions (those without any event, whose
+    # term is NULL here, and each session with events once, on its first term).
+    pairs = (
+        f"SELECT DISTINCT ON (session_id, term) session_id, term FROM {events} "  # noqa: S608
+        "WHERE session_id IS NOT NULL ORDER BY session_id, term"
+        if connection.vendor == "postgresql"
+        else f"SELECT session_id, term FROM {events} WHERE session_id IS NOT NULL "  # noqa: S608
+        "GROUP BY session_id, term"
+    )
+    sql = f"""
+        WITH s (id, route, protocol_id) AS ({sessions_sql}),
+        e AS (
+            SELECT session_id, term,
+                CASE WHEN LAG(session_id) OVER (ORDER BY session_id, term) = session_id
+                    THEN 0 ELSE 1 END AS first_of_session
+            FROM ({pairs}) AS pairs
+        )
+        SELECT s.route, s.protocol_id, e.term, COUNT(*),
+            SUM(CASE WHEN e.term IS NULL THEN 1 ELSE e.first_of_session END)
+        FROM s LEFT JOIN e ON e.session_id = s.id
+        GROUP BY s.route, s.protocol_id, e.term
+    """  # noqa: S608 -- every value is a parameter; the SQL text is ours and Django's.
+    with transaction.atomic(), connection.cursor() as cursor:
+        _sort_memory(cursor)
+        cursor.execute(sql, sessions_params)
+        rows = cursor.fetchall()
+    counts: dict[tuple[str, str], int] = {}
     with_event: dict[tuple[str, str], dict[str, int]] = {}
     totals: dict[str, int] = {}
-    events = (
-        AdverseEvent.objects.filter(session__in=sessions.values("id"))
-        .values("session__plan__route", "session__protocol_id", "term")
-        .annotate(n=Count("session_id", distinct=True))
-        .order_by()
-    )
-    for row in events:
-        key = (row["session__plan__route"], row["session__protocol_id"])
-        with_event.setdefault(key, {})[row["term"]] = row["n"]
-        totals[row["term"]] = totals.get(row["term"], 0) + row["n"]
+    for route, protocol, term, n, sessions in rows:
+        counts[(route, protocol)] = counts.get((route, protocol), 0) + int(sessions)
+        if term is not None:
+            with_event.setdefault((route, protocol), {})[term] = int(n)
+            totals[term] = totals.get(term, 0) + int(n)
     terms = sorted(totals, key=lambda term: (-totals[term], term))
     return [
         SafetyGroup(

@@ -181,7 +181,14 @@ class QuestionnaireResponse(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["patient", "instrument_id", "completed_at"])]
+        indexes = [
+            # A patient's series in order; with id and total in it, the outcomes report reads
+            # every series from the index alone (openkap/reports/selectors.py).
+            models.Index(
+                fields=["patient", "instrument_id", "completed_at", "id", "total"],
+                name="questionnaire_series_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument_name} {self.completed_at:%Y-%m-%d}: {self.total}"

@@ -70,3 +70,21 @@ def test_it_filters_by_clinic_dates_route_and_indication(clinic, other_clinic, m
     assert sessions(indication="F41") == 2
     assert sessions(route="sublingual") == 0
     assert sessions(protocol="kap-im") == 3
+
+
+def test_a_group_without_any_event_still_counts_its_sessions(clinic, make_patient, staff):
+    user = staff["prescriber"]
+    im = plan(make_patient(clinic), user)
+    iv = plan(make_patient(clinic), user, route="iv", protocol="iv-racemic-ketamine")
+    session(im, user, at("2026-02-01"), "nausea", "headache")
+    session(iv, user, at("2026-02-01"))
+    session(iv, user, at("2026-02-04"))
+
+    groups = {(g.route, g.protocol): g for g in safety_report(ReportFilters())}
+
+    assert groups[("im", "kap-im")].sessions == 1
+    assert groups[("iv", "iv-racemic-ketamine")].sessions == 2
+    assert {t.term: t.sessions_with_event for t in groups[("iv", "iv-racemic-ketamine")].terms} == {
+        "headache": 0,
+        "nausea": 0,
+    }
