@@ -116,46 +116,65 @@ class Series:
 
 def patient_series(patient: Patient) -> list[Series]:
     """One series per instrument the patient has scores on, oldest score first."""
+    responses = QuestionnaireResponse.objects.filter(patient=patient, total__isnull=False)
+    decisions = MaintenanceDecision.objects.filter(patient=patient)
+    return _series(
+        list(responses.order_by("completed_at", "pk")),
+        list(decisions.select_related("decided_by", "relapse_response")),
+    )
+
+
+def _series(
+    responses: list[QuestionnaireResponse], decisions: list[MaintenanceDecision]
+) -> list[Series]:
+    """One patient's series from their responses (oldest first) and maintenance decisions."""
     by_instrument: dict[str, list[QuestionnaireResponse]] = {}
     known = set(instruments.instrument_ids())
-    for response in QuestionnaireResponse.objects.filter(
-        patient=patient, total__isnull=False
-    ).order_by("completed_at", "pk"):
+    for response in responses:
         if response.instrument_id in known:
             by_instrument.setdefault(response.instrument_id, []).append(response)
-    decisions = list(
-        MaintenanceDecision.objects.filter(patient=patient).select_related("decided_by")
-    )
     result = []
-    for instrument_id, responses in by_instrument.items():
+    for instrument_id, series in by_instrument.items():
         inst = instruments.instrument(instrument_id)
         if inst.screen is not None:
             continue  # a screen (ASQ) has a disposition, not a score over time
-        path = outcomes.trajectory(instrument_id, [r.total or 0 for r in responses])
+        path = outcomes.trajectory(instrument_id, [r.total or 0 for r in series])
         mine = [d for d in decisions if d.instrument_id == instrument_id]
         pending = None
-        for response, point in zip(responses, path.points, strict=True):
+        for response, point in zip(series, path.points, strict=True):
             if point.relapse:
                 decided = any(
                     d.relapse_response.completed_at >= response.completed_at for d in mine
                 )
                 pending = None if decided else response
-        result.append(Series(inst, responses, path, pending, mine))
+        result.append(Series(inst, series, path, pending, mine))
     result.sort(key=lambda s: s.instrument.order)
     return result
 
 
 def relapses_pending(clinic_id: int) -> list[tuple[Patient, Series]]:
     """Patients of the clinic with a relapse awaiting a maintenance decision (scores in the last
-    180 days)."""
+    180 days). Three queries for the whole clinic; the relapse rule stays in the clinical core."""
     since = timezone.now() - timedelta(days=180)
-    patients = Patient.objects.filter(
-        clinic_id=clinic_id,
-        questionnaire_responses__completed_at__gte=since,
-    ).distinct()
+    patients = {
+        patient.pk: patient
+        for patient in Patient.objects.filter(
+            clinic_id=clinic_id, questionnaire_responses__completed_at__gte=since
+        ).distinct()
+    }
+    responses: dict[int, list[QuestionnaireResponse]] = {pk: [] for pk in patients}
+    for response in QuestionnaireResponse.objects.filter(
+        patient_id__in=patients, total__isnull=False
+    ).order_by("patient_id", "completed_at", "pk"):
+        responses[response.patient_id].append(response)
+    decisions: dict[int, list[MaintenanceDecision]] = {pk: [] for pk in patients}
+    for decision in MaintenanceDecision.objects.filter(patient_id__in=patients).select_related(
+        "decided_by", "relapse_response"
+    ):
+        decisions[decision.patient_id].append(decision)
     found = []
-    for patient in patients:
-        for series in patient_series(patient):
+    for pk, patient in sorted(patients.items()):
+        for series in _series(responses[pk], decisions[pk]):
             if series.relapse_pending is not None:
                 found.append((patient, series))
     return found
