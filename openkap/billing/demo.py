@@ -1,12 +1,13 @@
 """Demo costs for `openkap demo`: each demo clinic's price list (single sessions by route and
 setting, packages, evaluation, preparation, integration, psychotherapy, reassessment, one upcoming
 price change), its payers with what they usually cover, and a saved estimate for each portal
-patient with a plan. All synthetic clinic data: the payer terms are invented for the demo and say
+patient with a plan, and charges from the demo's completed work with some payments (one reversed),
+financing and sliding-scale notes. All synthetic clinic data: the payer terms are invented for the demo and say
 so; they are not any real insurer's terms. Loaded once per clinic (skipped when it has prices)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,11 +15,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, Role, User
-from openkap.billing import selectors, services
-from openkap.billing.models import PayerKind, PriceItem
+from openkap.billing import charge_services, selectors, services
+from openkap.billing.models import (
+    BillingNoteKind,
+    ClinicBilling,
+    EsketamineBilling,
+    Payer,
+    PayerKind,
+    PaymentMethod,
+    Price,
+    PriceItem,
+)
+from openkap.dosing.models import DosingSession, SessionStatus
 from openkap.patients.models import Patient
-from openkap.plans.models import PlanStatus, TreatmentPlan
+from openkap.plans.models import Appointment, AppointmentStatus, PlanStatus, TreatmentPlan
 from openkap.portal.models import PortalAccount
+from openkap.screening.models import Screening
 
 DEMO_SOURCE = (
     "DEMO DATA (synthetic): invented for the demo clinic, not this insurer's real terms. A real "
@@ -240,7 +252,116 @@ def load(*, clinic: Clinic, factor: Decimal = Decimal(1)) -> bool:
                 note=note,
             )
     _save_portal_estimates(clinic)
+    _load_charges(clinic, items_from=today)
     return True
+
+
+# Which demo payers bill esketamine split (drug per mg + visit codes); the others keep G2082/G2083.
+SPLIT_ESKETAMINE = ("Aetna (demo terms)", "Cigna (demo terms)")
+
+
+def _load_charges(clinic: Clinic, *, items_from: date) -> None:
+    """Charges from the demo's signed sessions, done appointments and evaluations, and some
+    payments. The demo's past work predates today's price list, so (demo only) the list's first
+    prices are dated back to the earliest date of service; a real clinic's prices are never
+    backdated (openkap.billing.services refuses it)."""
+    Payer.objects.filter(clinic=clinic, name__in=SPLIT_ESKETAMINE).update(
+        esketamine_billing=EsketamineBilling.SPLIT_S0013
+    )
+    ClinicBilling.objects.get_or_create(clinic=clinic, defaults={"tax_id": "00-0000000 (demo)"})
+    starts = [
+        timezone.localdate(moment)
+        for moment in [
+            *DosingSession.objects.filter(
+                patient__clinic=clinic, status=SessionStatus.SIGNED
+            ).values_list("appointment__starts_at", flat=True),
+            *Appointment.objects.filter(
+                patient__clinic=clinic, status=AppointmentStatus.DONE
+            ).values_list("starts_at", flat=True),
+            *Screening.objects.filter(patient__clinic=clinic, signed_at__isnull=False).values_list(
+                "signed_at", flat=True
+            ),
+        ]
+        if moment is not None
+    ]
+    if starts and min(starts) < items_from:
+        Price.objects.filter(item__clinic=clinic, effective_from=items_from).update(
+            effective_from=min(starts)
+        )
+    desk = _front_desk(clinic)
+    if desk is None:
+        return
+    worked = (
+        Patient.objects.filter(clinic=clinic, dosing_sessions__status=SessionStatus.SIGNED)
+        .distinct()
+        .order_by("mrn")
+    )
+    for turn, patient in enumerate(worked):
+        result = charge_services.charges_generate(actor=desk, patient=patient)
+        if not result.created:
+            continue
+        first = min(charge.date_of_service for charge in result.created)
+        total = sum((charge.amount for charge in result.created), Decimal("0.00"))
+        if turn % 3 == 0:  # paid about half, by HSA/FSA card and by card
+            charge_services.payment_record(
+                actor=desk,
+                patient=patient,
+                amount=(total / 4).quantize(Decimal("0.01")),
+                method=PaymentMethod.HSA_FSA,
+                received_on=first,
+                reference="HSA card, receipt 1001 (demo)",
+            )
+            charge_services.payment_record(
+                actor=desk,
+                patient=patient,
+                amount=(total / 4).quantize(Decimal("0.01")),
+                method=PaymentMethod.CARD,
+                received_on=timezone.localdate(),
+                reference="Card ending 4242 (demo)",
+            )
+        elif turn % 3 == 1:  # a payment entered twice by mistake, reversed
+            twice = charge_services.payment_record(
+                actor=desk,
+                patient=patient,
+                amount=Decimal("100.00"),
+                method=PaymentMethod.CARD,
+                received_on=first,
+            )
+            charge_services.payment_record(
+                actor=desk,
+                patient=patient,
+                amount=Decimal("100.00"),
+                method=PaymentMethod.CARD,
+                received_on=first,
+            )
+            charge_services.payment_reverse(actor=desk, entry=twice, reason="Entered twice (demo).")
+            charge_services.billing_note_add(
+                actor=desk,
+                patient=patient,
+                kind=BillingNoteKind.FINANCING,
+                text="Financing through a medical credit provider, 12 monthly payments (demo).",
+            )
+        else:
+            charge_services.billing_note_add(
+                actor=desk,
+                patient=patient,
+                kind=BillingNoteKind.SLIDING_SCALE,
+                text="Sliding scale agreed: 30% off the list price from the next session (demo).",
+            )
+
+
+def patient_with_charges(organisation_name: str) -> Patient | None:
+    """A patient with charges and payments (for `openkap superbill --mrn`)."""
+    return (
+        Patient.objects.filter(
+            clinic__organisation__name=organisation_name,
+            charges__isnull=False,
+            payments__isnull=False,
+        )
+        .distinct()
+        .order_by("mrn")
+        .first()
+    )
 
 
 def _save_portal_estimates(clinic: Clinic) -> None:

@@ -9,7 +9,16 @@ from django import forms
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic
-from openkap.billing.models import CoverageMethod, Payer, PayerKind, PriceItem, Service
+from openkap.billing.models import (
+    BillingNoteKind,
+    CoverageMethod,
+    EsketamineBilling,
+    Payer,
+    PayerKind,
+    PaymentMethod,
+    PriceItem,
+    Service,
+)
 from openkap.clinical import costs
 from openkap.screening.models import Route, Setting
 
@@ -93,6 +102,13 @@ class PayerEditForm(forms.Form):
     information_source = PayerForm.base_fields["information_source"]
     match_names = PayerForm.base_fields["match_names"]
     notes = PayerForm.base_fields["notes"]
+    esketamine_billing = forms.ChoiceField(
+        label="How esketamine sessions are billed to this payer",
+        choices=EsketamineBilling.choices,
+        required=False,
+        help_text="Bundled G codes (Medicare buy-and-bill, some payers) or the drug per mg with "
+        "visit and observation codes (many commercial payers). Check with the payer.",
+    )
     active = forms.BooleanField(required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -131,3 +147,41 @@ class PayerChoiceForm(forms.Form):
         self.fields["payer"].queryset = Payer.objects.filter(  # type: ignore[attr-defined]
             clinic=clinic, active=True
         ).order_by("kind", "name")
+
+
+# --- The patient's account: payments, reversals, notes, documents ----------------------------------
+
+
+class PaymentForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("payment", "Payment"), ("adjustment", "Insurance adjustment")], initial="payment"
+    )
+    amount = forms.DecimalField(label="Amount (USD)", max_digits=10, decimal_places=2, min_value=0)
+    method = forms.ChoiceField(choices=PaymentMethod.choices)
+    received_on = forms.DateField(label="Received on", widget=DateInput, initial=timezone.localdate)
+    reference = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="E.g. the card receipt, check number or insurer's remittance number.",
+    )
+
+
+class ReversalForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(max_length=500, help_text="Why the payment is reversed.")
+
+
+class BillingNoteForm(forms.Form):
+    kind = forms.ChoiceField(choices=BillingNoteKind.choices, label="About")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note")
+
+
+class DocumentRangeForm(forms.Form):
+    start = forms.DateField(label="From", widget=DateInput)
+    end = forms.DateField(label="To", widget=DateInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "Must be on or after the start date.")
+        return data

@@ -95,6 +95,12 @@ class PayerKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EsketamineBilling(models.TextChoices):
+    BUNDLED = "bundled", "Bundled G codes (G2082 up to 56 mg / G2083 above)"
+    SPLIT_S0013 = "split_s0013", "Drug S0013 per mg + visit and observation codes"
+    SPLIT_J0013 = "split_j0013", "Drug J0013 per mg (unverified) + visit and observation codes"
+
+
 class Payer(models.Model):
     """Who pays: an insurer (or self-pay), as the clinic knows it. match_names lists the names
     patients register with (one per line), to suggest this payer for them."""
@@ -108,6 +114,13 @@ class Payer(models.Model):
         help_text="E.g. the payer's provider manual, a benefits call on a date, past claims.",
     )
     notes = models.TextField(blank=True)
+    # How the clinic bills esketamine sessions to this payer (its own knowledge of the payer).
+    esketamine_billing = models.CharField(
+        "esketamine billing",
+        max_length=12,
+        choices=EsketamineBilling.choices,
+        default=EsketamineBilling.BUNDLED,
+    )
     active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -231,3 +244,162 @@ class CodeDescriptor(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# --- Charges, payments, balances (issue 7 item 3) --------------------------------------------------
+
+
+class ClinicBilling(models.Model):
+    """The clinic's billing identifiers printed on superbills (optional)."""
+
+    clinic = models.OneToOneField("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    npi = models.CharField("NPI (type 2, the clinic)", max_length=10, blank=True)
+    tax_id = models.CharField("Tax ID (EIN)", max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"billing identifiers of clinic {self.clinic_id}"
+
+
+class ChargeSource(models.TextChoices):
+    DOSING_SESSION = "dosing_session", "Signed dosing session"
+    APPOINTMENT = "appointment", "Appointment done"
+    EVALUATION = "evaluation", "Signed evaluation (screening)"
+
+
+class Charge(models.Model):
+    """What the clinic charged for one completed piece of work, at the price in force on the date of
+    service. Never edited; one per source (generating again charges nothing twice)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="charges")
+    date_of_service = models.DateField()
+    source = models.CharField(max_length=16, choices=ChargeSource.choices)
+    appointment = models.OneToOneField(
+        "plans.Appointment", null=True, blank=True, on_delete=models.PROTECT, related_name="charge"
+    )
+    session = models.OneToOneField(
+        "dosing.DosingSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="charge",
+    )
+    screening = models.OneToOneField(
+        "screening.Screening",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="charge",
+    )
+    item = models.ForeignKey(PriceItem, on_delete=models.PROTECT, related_name="+")
+    price = models.ForeignKey(Price, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=200)
+    quantity = models.PositiveSmallIntegerField(default=1)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    # [{"code", "units", "why"}]: HCPCS/CPT numbers (codes.toml), and the rule versions used.
+    codes = models.JSONField(default=list)
+    rules_version = models.CharField(max_length=40)
+    diagnosis_code = models.CharField("diagnosis (ICD-10-CM)", max_length=10)
+    payer = models.ForeignKey(
+        Payer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payer_name = models.CharField(max_length=200)
+    provider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="charge_not_negative"),
+            models.CheckConstraint(
+                condition=(
+                    Q(source="dosing_session", session__isnull=False)
+                    | Q(source="appointment", appointment__isnull=False, session__isnull=True)
+                    | Q(source="evaluation", screening__isnull=False, appointment__isnull=True)
+                ),
+                name="charge_names_its_source",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "date_of_service"])]
+
+    def __str__(self) -> str:
+        return f"charge {self.pk} {self.date_of_service} {self.amount}"
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", "Card"
+    CASH = "cash", "Cash"
+    CHECK = "check", "Check"
+    HSA_FSA = "hsa_fsa", "HSA/FSA card"
+    FINANCING = "financing", "Financing"
+    INSURANCE = "insurance", "Insurance"
+
+
+class EntryKind(models.TextChoices):
+    PAYMENT = "payment", "Payment"
+    ADJUSTMENT = "adjustment", "Insurance adjustment"
+    REVERSAL = "reversal", "Reversal"
+
+
+class PaymentEntry(models.Model):
+    """A payment, an insurance adjustment, or the reversal of one (with its reason). Never edited:
+    a mistake is corrected by a reversing entry. amount is what it takes off the balance (a
+    reversal's is negative)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    received_on = models.DateField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    reference = models.CharField(max_length=100, blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="reversal", reverses__isnull=False, amount__lt=0) & ~Q(reason="")
+                    | ~Q(kind="reversal") & Q(reverses__isnull=True, amount__gt=0)
+                ),
+                name="payment_entry_sign_and_reversal",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} {self.amount}"
+
+
+class BillingNoteKind(models.TextChoices):
+    FINANCING = "financing", "Financing"
+    SLIDING_SCALE = "sliding_scale", "Sliding scale"
+    OTHER = "other", "Other"
+
+
+class BillingNote(models.Model):
+    """A note on the patient's billing page (financing plan, sliding-scale agreement). Append-only."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="billing_notes")
+    kind = models.CharField(max_length=14, choices=BillingNoteKind.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.kind} note {self.pk}"

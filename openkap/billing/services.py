@@ -21,6 +21,7 @@ from openkap.billing.models import (
     CodeDescriptor,
     CoverageMethod,
     CoverageRule,
+    EsketamineBilling,
     PatientPayer,
     Payer,
     Price,
@@ -197,6 +198,7 @@ def payer_update(
     match_names: str,
     notes: str,
     active: bool,
+    esketamine_billing: str | None = None,
 ) -> Payer:
     require_permission(actor, Permission.PRICES_MANAGE, payer.clinic_id)
     payer = Payer.objects.select_for_update().get(pk=payer.pk)
@@ -212,6 +214,10 @@ def payer_update(
     payer.match_names = match_names
     payer.notes = notes
     payer.active = active
+    if esketamine_billing is not None:
+        if esketamine_billing not in EsketamineBilling.values:
+            raise ValidationError({"esketamine_billing": "Choose how esketamine is billed."})
+        payer.esketamine_billing = esketamine_billing
     payer.version += 1
     payer.updated_by = actor
     payer.save()
@@ -222,7 +228,7 @@ def payer_update(
         clinic=payer.clinic,
         object_type="payer",
         object_id=payer.pk,
-        detail={"version": payer.version},
+        detail={"version": payer.version, "esketamine_billing": payer.esketamine_billing},
     )
     return payer
 

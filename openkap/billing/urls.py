@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openkap.billing import views
+from openkap.billing import account_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("payers/<int:payer_id>/", views.payer_view, name="payer"),
     path("estimate/<uuid:public_id>/", views.estimate_view, name="estimate"),
     path("estimate/<uuid:public_id>/payer/", views.payer_choose_view, name="payer_choose"),
+    # A patient's charges, payments and balance; the superbill and HSA/FSA receipt PDFs.
+    path("account/<uuid:public_id>/", account_views.account_view, name="account"),
+    path("account/<uuid:public_id>/superbill/", account_views.superbill_view, name="superbill"),
+    path("account/<uuid:public_id>/receipt/", account_views.receipt_view, name="receipt"),
     # The patient portal's "My costs".
     path("mine/", views.mine_view, name="mine"),
 ]

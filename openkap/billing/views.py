@@ -202,6 +202,7 @@ def payer_view(request: HttpRequest, payer_id: int) -> HttpResponse:
             "information_source": payer.information_source,
             "match_names": payer.match_names,
             "notes": payer.notes,
+            "esketamine_billing": payer.esketamine_billing,
             "active": payer.active,
             "version": payer.version,
         },
@@ -225,6 +226,7 @@ def payer_view(request: HttpRequest, payer_id: int) -> HttpResponse:
                     match_names=data["match_names"],
                     notes=data["notes"],
                     active=data["active"],
+                    esketamine_billing=data["esketamine_billing"] or None,
                 )
             except ValidationError as error:
                 _add_errors(edit_form, error)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "openkap.outcomes",
     "openkap.billing",
     "openkap.quality",
+    "openkap.athome",
     "openkap.web",
     "openkap.demo",
 ]

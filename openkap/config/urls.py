@@ -21,6 +21,7 @@ urlpatterns = [
     path("pharmacology/", include("openkap.pharmacology.urls")),
     path("billing/", include("openkap.billing.urls")),
     path("quality/", include("openkap.quality.urls")),
+    path("athome/", include("openkap.athome.urls")),
 ]
 
 handler403 = "openkap.web.views.permission_denied"

@@ -92,11 +92,21 @@ class EntryKind(models.TextChoices):
     LOSS = "loss", "Loss or theft"
     COUNT = "count", "Physical count"
     CORRECTION = "correction", "Correction"
+    # At-home programme (openkap/athome): doses handed over or shipped to a patient, and leftovers
+    # the patient gives back (recorded in, then destroyed by a witnessed waste entry).
+    DISPENSED_HOME = "dispensed_home", "Dispensed for home use"
+    RETURNED = "returned", "Returned by a patient"
 
 
 # Kinds that take stock out of a lot: refused if they would make its balance negative.
 OUTGOING = frozenset(
-    {EntryKind.ADMINISTRATION, EntryKind.WASTE, EntryKind.TRANSFER_OUT, EntryKind.LOSS}
+    {
+        EntryKind.ADMINISTRATION,
+        EntryKind.WASTE,
+        EntryKind.TRANSFER_OUT,
+        EntryKind.LOSS,
+        EntryKind.DISPENSED_HOME,
+    }
 )
 
 

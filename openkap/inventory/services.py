@@ -439,6 +439,90 @@ def ledger_transfer_out(
     return _draw(actor, clinic, lot, [fields], None)[0]
 
 
+def ledger_dispense_home(
+    *,
+    actor: User,
+    clinic: Clinic,
+    lot: Lot,
+    amount_mg: Decimal,
+    units: Decimal,
+    patient: Patient,
+    dispensed_on: date,
+    reason: str,
+) -> LedgerEntry:
+    """Doses handed over or shipped to a patient for home use (openkap/athome): out of the lot,
+    refused like any draw if the lot is short. `units` = tablets or troches."""
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
+    amount = _positive(amount_mg, "amount_mg")
+    units = _positive(units, "units")
+    errors: dict[str, str] = {}
+    if patient.clinic_id != clinic.pk:
+        errors["patient"] = "This patient is not a patient of this clinic."
+    if dispensed_on > timezone.localdate():
+        errors["dispensed_on"] = "The date dispensed cannot be in the future."
+    if not reason.strip():
+        errors["reason"] = "Say how it was handed over or shipped."
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "kind": EntryKind.DISPENSED_HOME,
+        "amount_mg": -amount,
+        "containers": units,
+        "occurred_at": _at(dispensed_on),
+        "reason": reason.strip(),
+    }
+    return _draw(actor, clinic, lot, [fields], patient)[0]
+
+
+def ledger_return_destroy(
+    *,
+    actor: User,
+    clinic: Clinic,
+    lot: Lot,
+    amount_mg: Decimal,
+    patient: Patient,
+    reason: str,
+    witness: User | None,
+    witness_password: str,
+    request: HttpRequest | None = None,
+) -> tuple[LedgerEntry, LedgerEntry]:
+    """Leftover home doses a patient gives back: recorded in (kind returned) and destroyed at once
+    by a witnessed waste entry, so they never rejoin the stock. Both or neither."""
+    require_permission(actor, Permission.CS_RECORD, clinic.pk)
+    amount = _positive(amount_mg, "amount_mg")
+    _check_lot(lot, clinic)
+    if patient.clinic_id != clinic.pk:
+        raise ValidationError({"patient": "This patient is not a patient of this clinic."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say how the leftovers were destroyed."})
+    verified = verify_witness(
+        actor=actor, clinic=clinic, witness=witness, password=witness_password, request=request
+    )
+    with transaction.atomic():
+        locked = _lock_lot(lot)
+        returned = _append(
+            actor,
+            clinic,
+            lot=locked,
+            patient=patient,
+            kind=EntryKind.RETURNED,
+            amount_mg=amount,
+            reason="Leftover home doses returned by the patient",
+        )
+        destroyed = _append(
+            actor,
+            clinic,
+            lot=locked,
+            patient=patient,
+            kind=EntryKind.WASTE,
+            amount_mg=-amount,
+            reason=reason.strip(),
+            witness=verified,
+            witnessed_at=timezone.now(),
+        )
+    return returned, destroyed
+
+
 def next_business_day(day: date, business_days: int) -> date:
     """Monday to Friday (federal holidays are not known here: see rules.toml)."""
     current = day

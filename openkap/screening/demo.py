@@ -169,6 +169,8 @@ class RoutePatient:
 # The route patients came well before their plans (which the dosing demo moves back at most about
 # six weeks): registered and consented this many days ago, intake and screening a week later.
 REGISTERED_DAYS_AGO = 56
+# The first patients (every screening outcome) were screened about two months ago.
+CASES_SCREENED_DAYS_AGO = 63
 SCREENED_DAYS_AGO = 49
 
 # Consents every demo treatment patient signed at the front desk's tablet (the latest versions).
@@ -473,11 +475,15 @@ def load(*, clinic: Clinic, prescriber: User, nurse: User, password: str) -> boo
     if Screening.objects.filter(patient__clinic=clinic).exists():
         return False
     patients = list(Patient.objects.filter(clinic=clinic).order_by("mrn")[: len(CASES)])
-    for case, patient in zip(CASES, patients, strict=False):
-        _screen(case, patient, prescriber, nurse, password)
     zone = ZoneInfo(clinic.timezone)
     today = timezone.localdate(timezone=zone)
     with services_clock() as clock:
+        # Screened weeks ago: the dosing demo doses some of them in the past weeks, and a patient
+        # is never dosed before their signed screening.
+        for turn, (case, patient) in enumerate(zip(CASES, patients, strict=False)):
+            screened = today - timedelta(days=CASES_SCREENED_DAYS_AGO - turn // 4)
+            clock.at(datetime.combine(screened, time(9, 5 + 12 * (turn % 4)), tzinfo=zone))
+            _screen(case, patient, prescriber, nurse, password, clock)
         for turn, item in enumerate(ROUTE_PATIENTS):
             registered = today - timedelta(days=REGISTERED_DAYS_AGO - turn)
             clock.at(datetime.combine(registered, time(10, 5 + 20 * turn), tzinfo=zone))

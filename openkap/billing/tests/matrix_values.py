@@ -55,4 +55,6 @@ def billing_post_data(name: str, clinic: Clinic) -> dict[str, Any]:
         }
     if name == "billing:payer_choose":
         return {"payer": Payer.objects.get(clinic=clinic, name="Matrix Health Plan").pk}
+    if name == "billing:account":
+        return {"action": "note", "kind": "financing", "text": "Matrix: 6-month plan agreed."}
     return {}

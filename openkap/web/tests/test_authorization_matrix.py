@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conftest import PASSWORD, sign_in
 from openkap.accounts.models import Clinic, Membership, Role, User
 from openkap.accounts.sessions import session_start
+from openkap.athome.tests.matrix_values import athome_matrix_values
 from openkap.billing.tests.matrix_values import billing_matrix_values, billing_post_data
 from openkap.integration.tests.matrix_values import (
     integration_matrix_values,
@@ -72,6 +73,7 @@ QAUDIT = "302 quality:audit"  # the REMS certification saved; back to the self-a
 PRICES = "302 billing:prices"  # saved; back to the price list
 PAYER = "302 billing:payer"  # saved; on to the payer
 ESTIMATE = "302 billing:estimate"  # the payer chosen; back to the estimate
+ACCOUNT = "302 billing:account"  # recorded; back to the patient's billing page
 
 # fmt: off
 MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
@@ -662,10 +664,67 @@ MATRIX: dict[str, dict[str, tuple[int | str, ...]]] = {
         "GET":                    (LOGIN, 403,   403,   403,   405,   405,   403,   403,   405,   LOGIN),
         "POST":                   (LOGIN, 403,   403,   403,   ESTIMATE, ESTIMATE, 403, 403, 404,   LOGIN),
     },
+    # A patient's charges, payments and notes (front desk and billing; the matrix's POST adds a
+    # financing note). The matrix's patient has no charges: a superbill or receipt is refused (400).
+    "billing:account": {
+        "GET":                    (LOGIN, 403,   403,   403,   200,   200,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 403,   403,   403,   ACCOUNT, ACCOUNT, 403, 403,   404,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 403,   403,   403,   400,   400,   403,   403,   404,   LOGIN),
+            "POST":               (LOGIN, 403,   403,   403,   405,   405,   403,   403,   405,   LOGIN),
+        }
+        for name in ("billing:superbill", "billing:receipt")
+    },
     # The patient's own "My costs" (read only): the same rule as the portal's home.
     "billing:mine": {
         "GET":                    (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
         "POST":                   (405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    },
+    # --- At-home programme. The patient's own pages: the same rule as the portal's home.
+    **{
+        name: {
+            "GET":                (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+            "POST":               (PLOGIN, 403,  403,   403,   403,   403,   403,   403,   403,   403),
+        }
+        for name in (
+            "athome:me",
+            "athome:count",
+            "athome:checkin",
+            "athome:checkin_result",
+            "athome:dose",
+            "athome:report",
+        )
+    },
+    # The care team reads (DOSING_VIEW / SAFETY_VIEW); prescribers and nurses dispense (CS_RECORD),
+    # set video links (DOSING_CHART) and acknowledge alerts (SAFETY_RECORD). The matrix's patient
+    # has no at-home plan (dispensing refused, 400); the record ids name nothing (404).
+    **{
+        name: {
+            "GET":                (LOGIN, 200,   200,   200,   403,   403,   403,   403,   200,   LOGIN),
+            "POST":               (LOGIN, 405,   405,   405,   403,   403,   403,   403,   405,   LOGIN),
+        }
+        for name in ("athome:programme", "athome:alerts")
+    },
+    "athome:patient": {
+        "GET":                    (LOGIN, 200,   200,   200,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 405,   405,   405,   403,   403,   403,   403,   405,   LOGIN),
+    },
+    "athome:dispense": {
+        "GET":                    (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+        "POST":                   (LOGIN, 400,   400,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    "athome:return": {
+        "GET":                    (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+        "POST":                   (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+    },
+    **{
+        name: {
+            "GET":                (LOGIN, 405,   405,   403,   403,   403,   403,   403,   405,   LOGIN),
+            "POST":               (LOGIN, 404,   404,   403,   403,   403,   403,   403,   404,   LOGIN),
+        }
+        for name in ("athome:link", "athome:acknowledge")
     },
     # The patient's own "Report a side effect": the same rule as the portal's home.
     "safety:mine": {
@@ -770,6 +829,7 @@ class World:
             **outcomes_matrix_values(),
             **quality_matrix_values(),
             **billing_matrix_values(self.clinic),
+            **athome_matrix_values(),
         }
         unknown = set(pattern.pattern.converters) - set(values)
         assert not unknown, f"{pattern.name}: no fixture value for URL parameters {sorted(unknown)}"

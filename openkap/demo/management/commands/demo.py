@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openkap.accounts.mfa import DEVICE_NAME, current_code
 from openkap.accounts.models import Organisation, Role, User
 from openkap.accounts.services import clinic_create, staff_create
+from openkap.athome import demo as athome_demo
 from openkap.billing import demo as billing_demo
+from openkap.demo.loading import services_clock
 from openkap.demo.people import RELATIONSHIPS, Place, fictional_phone, synthetic_patient
 from openkap.dosing import demo as dosing_demo
 from openkap.integration import demo as integration_demo
@@ -63,6 +66,10 @@ STAFF: list[tuple[str, str, str, str, dict[str, list[str]]]] = [
     ("nurse.mensah", "Kofi", "Mensah", "NP", {"Riverside": [Role.NURSE]}),
     ("frontdesk.costa", "Ana", "Costa", "", {"Riverside": [Role.FRONT_DESK]}),
 ]
+
+
+# The demo's patients were registered from this many days ago, over a month.
+REGISTERED_DAYS_AGO = 100
 
 
 def demo_totp_key(username: str) -> str:
@@ -116,6 +123,11 @@ class Command(BaseCommand):
         created = outcomes_demo.load_for_demo(organisation_name=ORGANISATION) or created
         # Integration notes of the past integration sessions (signed; the newest a draft).
         created = integration_demo.load_for_demo(password=DEMO_PASSWORD) or created
+        # The at-home patient: dispensing, check-ins (one blocked), reports, video links.
+        created = (
+            athome_demo.load_for_demo(organisation_name=ORGANISATION, password=DEMO_PASSWORD)
+            or created
+        )
         # Price lists, payers and coverage of both clinics; portal patients' estimates (own check).
         created = billing_demo.load_for_demo(organisation_name=ORGANISATION) or created
         # Staff licences, emergency drills and the REMS certification (the quality self-audit).
@@ -169,15 +181,23 @@ class Command(BaseCommand):
             )
         registrars = {"Brookline": "frontdesk.rivera", "Riverside": "frontdesk.costa"}
         today = timezone.localdate()
-        for short, _, place, count in CLINICS:
-            registrar = User.objects.get(username=registrars[short])
-            for _ in range(count):
-                patient = patient_register(
-                    actor=registrar,
-                    clinic=clinics[short],
-                    data=synthetic_patient(rng, place, today),
-                )
-                self._add_support(rng, registrar, patient)
+        # Registered one after another over a month, about three months ago: screened, planned
+        # and dosed since (the order of registration is the order of the MRNs).
+        registered_from = timezone.now().replace(minute=0, second=0, microsecond=0)
+        registered_from -= timedelta(days=REGISTERED_DAYS_AGO)
+        turn = 0
+        with services_clock() as clock:
+            for short, _, place, count in CLINICS:
+                registrar = User.objects.get(username=registrars[short])
+                for _ in range(count):
+                    clock.at(registered_from + timedelta(hours=13 * turn))
+                    turn += 1
+                    patient = patient_register(
+                        actor=registrar,
+                        clinic=clinics[short],
+                        data=synthetic_patient(rng, place, today),
+                    )
+                    self._add_support(rng, registrar, patient)
         return True
 
     @staticmethod
@@ -224,6 +244,11 @@ class Command(BaseCommand):
         with_plan = billing_demo.patient_with_plan(ORGANISATION)
         if with_plan is not None:
             self.stdout.write(f"Patient with a plan for `openkap estimate`: MRN {with_plan.mrn}")
+        with_charges = billing_demo.patient_with_charges(ORGANISATION)
+        if with_charges is not None:
+            self.stdout.write(
+                f"Patient with charges and payments for `openkap superbill`: MRN {with_charges.mrn}"
+            )
         self.stdout.write(
             "Second factor: in demo mode the code page shows each demo account's current 6-digit code;"
             "\n  or run: .venv/bin/openkap demo --code USERNAME"
