@@ -9,7 +9,7 @@ charges, payments and the balance. The receipt lists the paid services and the p
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 SUPERBILL_STATEMENT = (
@@ -28,10 +29,12 @@ RECEIPT_STATEMENT = (
     "The services listed are medical care (the diagnosis and treatment of a medical condition) "
     "provided by the clinic's licensed clinicians. Keep this receipt for your HSA/FSA records."
 )
-CPT_NOTICE = (
+CPT_NOTICE_LINES = (
     "CPT codes are shown by number only (CPT is a registered trademark of the American Medical "
-    "Association); HCPCS Level II descriptors are published by CMS."
+    "Association);",
+    "HCPCS Level II descriptors are published by CMS.",
 )
+CPT_NOTICE = " ".join(CPT_NOTICE_LINES)
 
 
 @dataclass(frozen=True)
@@ -150,9 +153,27 @@ def _document(title: str) -> tuple[io.BytesIO, SimpleDocTemplate]:
         leftMargin=15 * mm,
         rightMargin=15 * mm,
         topMargin=15 * mm,
-        bottomMargin=15 * mm,
+        bottomMargin=18 * mm,
     )
     return buffer, document
+
+
+def _footer(*notes: str) -> Callable[[Canvas, SimpleDocTemplate], None]:
+    """Draw the notes and the page number at the foot of every page (never a page of its own)."""
+
+    def draw(canvas: Canvas, document: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        y = 12 * mm
+        for note in notes:
+            canvas.drawString(document.leftMargin, y, note)
+            y -= 3.2 * mm
+        canvas.drawRightString(
+            LETTER[0] - document.rightMargin, y + 3.2 * mm, f"Page {canvas.getPageNumber()}"
+        )
+        canvas.restoreState()
+
+    return draw
 
 
 def _codes_cell(line: DocumentLine, small: object) -> Paragraph:
@@ -237,10 +258,8 @@ def superbill_pdf(
         total=True,
     )
     story.append(totals)
-    story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(_escape(CPT_NOTICE), small))
-    story.append(Paragraph(f"Generated {generated_at:%Y-%m-%d %H:%M} UTC by OpenKAP.", small))
-    document.build(story)
+    footer = _footer(*CPT_NOTICE_LINES, f"Generated {generated_at:%Y-%m-%d %H:%M} UTC by OpenKAP.")
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
 
@@ -278,7 +297,6 @@ def receipt_pdf(
     story.append(
         _table([["", "USD"], ["Total paid", f"{paid:.2f}"]], [150 * mm, 30 * mm], total=True)
     )
-    story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(f"Generated {generated_at:%Y-%m-%d %H:%M} UTC by OpenKAP.", small))
-    document.build(story)
+    footer = _footer(f"Generated {generated_at:%Y-%m-%d %H:%M} UTC by OpenKAP.")
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
