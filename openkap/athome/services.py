@@ -8,13 +8,11 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from smtplib import SMTPException
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
@@ -22,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
+from openkap.accounts.notifications import care_team_notify
 from openkap.accounts.permissions import Permission, require_permission, user_can
 from openkap.athome.models import (
     AlertKind,
@@ -52,7 +51,6 @@ from openkap.clinical.session import severity_grades
 from openkap.inventory.models import Lot
 from openkap.inventory.services import ledger_dispense_home, ledger_return_destroy
 from openkap.outcomes.models import SuicideRiskAlert
-from openkap.outcomes.services import alert_recipients
 from openkap.patients.models import Patient
 from openkap.plans.models import Appointment, AppointmentStatus, PlanStatus, TreatmentPlan
 from openkap.safety.models import AdverseEvent
@@ -494,26 +492,15 @@ def _raise(patient: Patient, kind: str, ref: str, reason: str, *, email: bool = 
 
 
 def alert_email(*, clinic_id: int, kind: str, link: str) -> int:
-    """E-mail the clinic's prescribers and nurses: what kind of alert, and where. No name."""
+    """E-mail the care team what kind of at-home alert is waiting, and where (no name)."""
     clinic = Clinic.objects.get(pk=clinic_id)
-    recipients = alert_recipients(clinic_id)
-    if not recipients:
-        return 0
     label = AlertKind(kind).label.lower()
-    try:
-        return send_mail(
-            subject=f"OpenKAP: at-home alert at {clinic.name} ({label})",
-            message=(
-                f"An at-home patient of {clinic.name} needs the care team: {label}.\n\n"
-                f"Sign in to OpenKAP to see who and acknowledge the alert:\n{link}\n\n"
-                "This e-mail does not name the patient on purpose."
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except (OSError, SMTPException):
-        logger.warning("at-home alert e-mail could not be sent", exc_info=True)
-        return 0
+    return care_team_notify(
+        clinic_id=clinic_id,
+        subject=f"OpenKAP: at-home alert at {clinic.name} ({label})",
+        what=f"An at-home patient of {clinic.name} needs the care team: {label}.",
+        link=link,
+    )
 
 
 class AlreadyAcknowledged(Exception):

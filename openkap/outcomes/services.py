@@ -18,7 +18,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from openkap.accounts.models import Membership, Role, User
+from openkap.accounts.models import User
+from openkap.accounts.notifications import care_team_notify
 from openkap.accounts.permissions import Permission, require_permission
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
@@ -37,8 +38,6 @@ from openkap.screening.models import QuestionnaireResponse
 logger = logging.getLogger(__name__)
 
 SUICIDE_RISK_FLAG = "suicide_risk"
-# Who is told at once when an answer indicates suicide risk.
-ALERT_ROLES = (Role.PRESCRIBER, Role.NURSE)
 
 
 class AlreadyCompleted(Exception):
@@ -269,41 +268,20 @@ def _alert_raise(*, actor: User, response: QuestionnaireResponse, link: str) -> 
     return alert
 
 
-def alert_recipients(clinic_id: int) -> list[str]:
-    return sorted(
-        set(
-            Membership.objects.filter(
-                clinic_id=clinic_id, role__in=ALERT_ROLES, user__is_active=True
-            )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
-
-
 def alert_notify(*, clinic_id: int, link: str) -> int:
-    """E-mail the clinic's prescribers and nurses: that an alert is waiting, and where. No name,
-    no answers: the e-mail may be read anywhere."""
+    """E-mail the clinic's care team that an alert is waiting, and where (no name, no answers)."""
     from openkap.accounts.models import Clinic
 
     clinic = Clinic.objects.get(pk=clinic_id)
-    recipients = alert_recipients(clinic_id)
-    if not recipients:
-        return 0
-    try:
-        return send_mail(
-            subject=f"OpenKAP: suicide-risk alert at {clinic.name}",
-            message=(
-                f"A patient of {clinic.name} has just given a questionnaire answer that indicates "
-                "suicide risk.\n\nSign in to OpenKAP now to see who and acknowledge the alert:\n"
-                f"{link}\n\nThis e-mail does not name the patient on purpose."
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except (OSError, SMTPException):
-        logger.warning("suicide-risk alert e-mail could not be sent", exc_info=True)
-        return 0
+    return care_team_notify(
+        clinic_id=clinic_id,
+        subject=f"OpenKAP: suicide-risk alert at {clinic.name}",
+        what=(
+            f"A patient of {clinic.name} has just given a questionnaire answer that indicates "
+            "suicide risk. Acknowledge the alert now."
+        ),
+        link=link,
+    )
 
 
 @transaction.atomic

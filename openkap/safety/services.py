@@ -10,7 +10,6 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
@@ -21,8 +20,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from openkap.accounts.models import Clinic, Role, User
-from openkap.accounts.permissions import Permission, require_permission, roles_with
+from openkap.accounts.models import Clinic, User
+from openkap.accounts.notifications import care_team_emails, care_team_notify
+from openkap.accounts.permissions import Permission, require_permission
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 from openkap.clinical.monitoring import MonitoringError, interval_checked, monitoring_checks
@@ -300,26 +300,18 @@ def adverse_event_report_by_patient(
 
 
 def patient_report_notify(*, clinic_id: int, grade: str, link: str) -> int:
-    """E-mail the clinic's prescribers and nurses that a patient reported a side effect of a grade
-    the knowledge file marks for it. No name, no term: the e-mail may be read anywhere."""
+    """E-mail the care team that a patient reported a side effect of a grade the knowledge file
+    marks for it (no name, no term)."""
     clinic = Clinic.objects.get(pk=clinic_id)
-    recipients = _reminder_recipients(clinic)
-    if not recipients:
-        return 0
-    try:
-        return send_mail(
-            subject=f"OpenKAP: a patient of {clinic.name} reported a {grade.lower()} side effect",
-            message=(
-                f"A patient of {clinic.name} has just reported a side effect they graded "
-                f"{grade.lower()} in the portal.\n\nSign in to OpenKAP to see who and what, and "
-                f"follow it up:\n{link}\n\nThis e-mail does not name the patient on purpose."
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except (OSError, SMTPException):
-        logger.warning("side-effect report e-mail could not be sent", exc_info=True)
-        return 0
+    return care_team_notify(
+        clinic_id=clinic_id,
+        subject=f"OpenKAP: a patient of {clinic.name} reported a {grade.lower()} side effect",
+        what=(
+            f"A patient of {clinic.name} has just reported a side effect they graded "
+            f"{grade.lower()} in the portal. Follow it up."
+        ),
+        link=link,
+    )
 
 
 @transaction.atomic
@@ -520,7 +512,7 @@ def monitoring_remind(*, today: date | None = None, base_url: str = "") -> Remin
                     fresh.append(row)
             if not fresh:
                 continue
-            recipients = _reminder_recipients(clinic)
+            recipients = care_team_emails(clinic.pk)
             counts = Counter(row.due.check.label for row in fresh)
             overdue = sum(row.due.status == "overdue" for row in fresh)
             lines = [f"- {label}: {count}" for label, count in sorted(counts.items())]
@@ -552,12 +544,3 @@ def monitoring_remind(*, today: date | None = None, base_url: str = "") -> Remin
             outcome.reminders += len(fresh)
             outcome.by_clinic[clinic.pk] = len(fresh)
     return outcome
-
-
-def _reminder_recipients(clinic: Clinic) -> list[str]:
-    """The clinic's clinicians who record monitoring results (prescribers and nurses)."""
-    roles = roles_with(Permission.SAFETY_RECORD) - {Role.CLINIC_ADMIN}
-    users = User.objects.filter(
-        memberships__clinic=clinic, memberships__role__in=roles, is_active=True
-    ).exclude(email="")
-    return sorted({user.email for user in users})
