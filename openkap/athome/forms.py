@@ -14,13 +14,10 @@ from openkap.athome.models import CountContext, Dispensing, HowItWent, Method
 from openkap.clinical.athome import CheckinAnswers, load_checkin
 from openkap.clinical.session import severity_grades, side_effect_terms
 from openkap.inventory.models import Lot
+from openkap.screening.forms import plausible_range
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 NONE = "none"
-# Plausible typed readings (a typing error, not a clinical limit: the limits are the protocol's).
-SYSTOLIC_RANGE = (50, 300)
-DIASTOLIC_RANGE = (20, 200)
-HEART_RATE_RANGE = (20, 250)
 
 
 def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
@@ -34,12 +31,15 @@ def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
     )
 
 
-def _reading(label: str, bounds: tuple[int, int]) -> forms.IntegerField:
+def _reading(label: str, name: str) -> forms.IntegerField:
+    # The rule pack's plausible range catches a typing error; the clinical limits are the
+    # protocol's, applied by the check-in rule.
+    low, high, _ = plausible_range(name)
     return forms.IntegerField(
         label=label,
         required=False,
-        min_value=bounds[0],
-        max_value=bounds[1],
+        min_value=int(low),
+        max_value=int(high),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
@@ -70,9 +70,9 @@ class CheckinForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    systolic = _reading("Blood pressure: top number (systolic)", SYSTOLIC_RANGE)
-    diastolic = _reading("Blood pressure: bottom number (diastolic)", DIASTOLIC_RANGE)
-    heart_rate = _reading("Pulse (beats a minute)", HEART_RATE_RANGE)
+    systolic = _reading("Blood pressure: top number (systolic)", "systolic")
+    diastolic = _reading("Blood pressure: bottom number (diastolic)", "diastolic")
+    heart_rate = _reading("Pulse (beats a minute)", "heart_rate")
     driving_planned = _yes_no(
         "Are you planning to drive, use machinery, or care for someone on your own later today?"
     )

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from openkap.accounts.models import Clinic, User
 from openkap.accounts.notifications import care_team_notify
-from openkap.accounts.permissions import Permission, require_permission, user_can
+from openkap.accounts.permissions import Permission, require_permission
 from openkap.athome.models import (
     AlertKind,
     AtHomeAlert,
@@ -30,7 +30,9 @@ from openkap.athome.models import (
     Dispensing,
     DispensingReturn,
     DoseTaken,
+    HowItWent,
     Method,
+    Outcome,
     PatientCount,
     SessionReport,
     VirtualVisit,
@@ -419,7 +421,7 @@ def report_submit(
         raise ValidationError({"appointment": "Report after you have taken the session's dose."})
     if SessionReport.objects.filter(appointment=appointment).exists():
         raise ValidationError({"appointment": "You already reported on this session."})
-    if how_it_went not in ("well", "mixed", "difficult"):
+    if how_it_went not in HowItWent.values:
         raise ValidationError({"how_it_went": "Choose how it went."})
     alerting = {grade.id for grade in severity_grades() if grade.alerts_care_team}
     with transaction.atomic():
@@ -558,7 +560,8 @@ def escalate(*, now: datetime | None = None) -> int:
     facts = EscalationFacts(
         sessions=sessions,
         blocked_checkins=tuple(
-            str(pk) for pk in CheckIn.objects.filter(outcome="blocked").values_list("pk", flat=True)
+            str(pk)
+            for pk in CheckIn.objects.filter(outcome=Outcome.BLOCKED).values_list("pk", flat=True)
         ),
         suicide_alerts=tuple(str(a.pk) for a in suicide),
         already=already,
@@ -605,9 +608,3 @@ def virtual_link_set(*, actor: User, appointment: Appointment, join_url: str) ->
             appointment=appointment.pk,
         )
     return visit
-
-
-def staff_may_view(user: User, clinic_id: int) -> bool:
-    return user_can(user, Permission.DOSING_VIEW, clinic_id) or user_can(
-        user, Permission.SAFETY_VIEW, clinic_id
-    )

@@ -21,7 +21,7 @@ from openkap.accounts.decorators import (
     request_user,
 )
 from openkap.accounts.models import User
-from openkap.accounts.permissions import Permission, roles_with, user_can
+from openkap.accounts.permissions import Permission, user_can
 from openkap.athome import selectors, services
 from openkap.athome.forms import (
     AcknowledgeForm,
@@ -36,6 +36,7 @@ from openkap.athome.models import AtHomeAlert, CheckIn, Dispensing
 from openkap.audit.models import Action, Category
 from openkap.audit.services import audit_record
 from openkap.clinical.athome import load_checkin
+from openkap.inventory.forms import witnesses_for
 from openkap.inventory.models import DosageForm, Lot
 from openkap.outcomes import selectors as outcomes_selectors
 from openkap.patients.models import Patient
@@ -318,19 +319,6 @@ def _lots(patient: Patient) -> Any:
     )
 
 
-def _witnesses(patient: Patient, actor: User) -> Any:
-    return (
-        User.objects.filter(
-            memberships__clinic=patient.clinic,
-            memberships__role__in=roles_with(Permission.CS_RECORD),
-            is_active=True,
-        )
-        .exclude(pk=actor.pk)
-        .distinct()
-        .order_by("last_name")
-    )
-
-
 def _patient_page(
     request: HttpRequest,
     patient: Patient,
@@ -420,7 +408,9 @@ def return_view(request: HttpRequest, dispensing_id: int) -> HttpResponse:
         clinic=clinic,
     )
     actor = request_user(request)
-    form = ReturnForm(request.POST or None, witnesses=_witnesses(dispensing.patient, actor))
+    form = ReturnForm(
+        request.POST or None, witnesses=witnesses_for(dispensing.patient.clinic, actor)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from openkap.accounts.decorators import NotFoundForUser, request_user, staff_required
 from openkap.accounts.models import User
-from openkap.accounts.permissions import Permission, roles_with, user_can
+from openkap.accounts.permissions import Permission, user_can
 from openkap.accounts.services import user_reauthenticate
 from openkap.accounts.sessions import session_probe
 from openkap.audit.models import Action, Category
@@ -46,6 +46,7 @@ from openkap.dosing.forms import (
     yes_no,
 )
 from openkap.dosing.models import ChartEntry, DosingSession, SessionStatus
+from openkap.inventory.forms import witnesses_for
 from openkap.inventory.models import Lot
 from openkap.inventory.selectors import lots_with_balance
 from openkap.patients.models import Patient
@@ -123,13 +124,8 @@ def _lots(session: DosingSession) -> list[tuple[int, str]]:
 
 
 def _witnesses(session: DosingSession, user: User) -> list[tuple[int, str]]:
-    clinic_id = session.patient.clinic_id
-    people = User.objects.filter(
-        is_active=True,
-        memberships__clinic_id=clinic_id,
-        memberships__role__in=roles_with(Permission.CS_RECORD),
-    ).exclude(pk=user.pk)
-    return [(person.pk, person.display_name()) for person in people.distinct().order_by("username")]
+    people = witnesses_for(session.patient.clinic, user)
+    return [(person.pk, person.display_name()) for person in people]
 
 
 def _entry_form(kind: str, data: Any = None, *, name: str = "") -> EntryForm:

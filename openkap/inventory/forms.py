@@ -22,7 +22,9 @@ def _lots(clinic: Clinic) -> QuerySet[Lot]:
     )
 
 
-def _witnesses(clinic: Clinic, actor: User) -> QuerySet[User]:
+def witnesses_for(clinic: Clinic, actor: User) -> QuerySet[User]:
+    """Who may witness a waste or a return: another active member of staff who records
+    controlled substances in the clinic."""
     return (
         User.objects.filter(
             is_active=True,
@@ -53,7 +55,7 @@ class ClinicForm(forms.Form):
         if "lot" in self.fields:
             self.fields["lot"].queryset = _lots(clinic)  # type: ignore[attr-defined]
         if "witness" in self.fields:
-            self.fields["witness"].queryset = _witnesses(clinic, actor)  # type: ignore[attr-defined]
+            self.fields["witness"].queryset = witnesses_for(clinic, actor)  # type: ignore[attr-defined]
         if "product" in self.fields:
             self.fields["product"].queryset = Product.objects.filter(  # type: ignore[attr-defined]
                 clinic=clinic, active=True

@@ -173,7 +173,6 @@ def rems_form_update(
     return form
 
 
-@transaction.atomic
 def rems_form_sign_off(
     *,
     request: HttpRequest,
@@ -184,8 +183,23 @@ def rems_form_sign_off(
 ) -> RemsMonitoringForm:
     """Sign the form off (with the password): refused naming every required field still missing.
     A total time under the minimum is not refused (the form records what happened) but kept as a
-    warning with the signed values."""
+    warning with the signed values. The password is checked before the transaction, so a wrong one
+    counts towards the lockout and its refusal stays in the audit trail."""
     require_permission(actor, Permission.REMS_EDIT, form.patient.clinic_id)
+    password_ok = user_reauthenticate(request=request, user=actor, password=password)
+    if not password_ok:
+        _audit(
+            actor, form, Action.ACCESS_DENIED, {"step": "sign_off", "reason": "password refused"}
+        )
+    with transaction.atomic():
+        return _sign_off(
+            actor=actor, form=form, expected_version=expected_version, password_ok=password_ok
+        )
+
+
+def _sign_off(
+    *, actor: User, form: RemsMonitoringForm, expected_version: int, password_ok: bool
+) -> RemsMonitoringForm:
     form = _locked(form, expected_version)
     if not form.is_draft:
         raise ValidationError({"__all__": "This form is already signed off."})
@@ -201,7 +215,7 @@ def rems_form_sign_off(
         ]
         for field_id in missing:
             errors[field_id] = ["Required before sign-off."]
-    if not user_reauthenticate(request=request, user=actor, password=password):
+    if not password_ok:
         errors["password"] = ["The password is not correct."]
     if errors:
         raise ValidationError(errors)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 
 from openkap.accounts.models import User
+from openkap.audit.models import Action, AuditEvent
 from openkap.dosing.models import DosingSession
 from openkap.rems.models import RemsFormStatus, RemsMonitoringForm
 from openkap.rems.services import rems_form_prepare, rems_form_sign_off, rems_form_update
@@ -69,3 +71,20 @@ def test_it_refuses_a_wrong_password(dosed: DosingSession, nurse: User) -> None:
         )
     assert set(caught.value.message_dict) == {"password"}
     assert RemsMonitoringForm.objects.get(pk=form.pk).status == RemsFormStatus.DRAFT
+
+
+def test_a_wrong_password_counts_towards_the_lockout_and_is_audited(
+    dosed: DosingSession, nurse: User
+) -> None:
+    form = rems_form_prepare(actor=nurse, session=dosed)
+    form = rems_form_update(actor=nurse, form=form, expected_version=form.version, answers=TYPED)
+    with pytest.raises(ValidationError):
+        rems_form_sign_off(
+            request=password_request(nurse),
+            actor=nurse,
+            form=form,
+            expected_version=form.version,
+            password="not-my-password",
+        )
+    assert AccessAttempt.objects.filter(username=nurse.username).exists()
+    assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED, user=nurse).exists()
