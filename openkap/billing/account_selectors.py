@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from openkap.billing import selectors
 from openkap.billing.models import BillingNote, Charge, ClinicBilling, EntryKind, PaymentEntry
@@ -47,6 +47,16 @@ def entries(
     if end is not None:
         rows = rows.filter(received_on__lte=end)
     return rows.select_related("reverses", "created_by").order_by("received_on", "pk")
+
+
+def payments_in(
+    patient: Patient, start: date | None = None, end: date | None = None
+) -> QuerySet[PaymentEntry]:
+    """What the patient paid: payments and the reversals of payments (negative), never insurance
+    adjustments or their reversals, as balance() counts them."""
+    return entries(patient, start, end).filter(
+        Q(kind=EntryKind.PAYMENT) | Q(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.PAYMENT)
+    )
 
 
 def _sum(rows: QuerySet[PaymentEntry] | QuerySet[Charge]) -> Decimal:

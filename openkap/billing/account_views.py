@@ -28,8 +28,6 @@ from openkap.billing.models import PaymentEntry, PaymentMethod
 from openkap.patients.models import Patient
 from openkap.patients.selectors import patient_get_for_user
 
-ACTIONS = ("generate", "payment", "reverse", "note")
-
 
 def _patient(request: HttpRequest, public_id: uuid.UUID, permission: Permission) -> Patient:
     try:
@@ -95,7 +93,6 @@ def _page(
             "note_form": forms_.get("note_form") or BillingNoteForm(),
             "range_form": forms_.get("range_form")
             or DocumentRangeForm(initial={"start": first, "end": today}),
-            "skipped": forms_.get("skipped") or [],
             "document_error": forms_.get("document_error", ""),
         },
         status=status,

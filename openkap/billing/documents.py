@@ -106,7 +106,7 @@ def superbill(
         raise DocumentUnavailable(
             f"No charges from {start.isoformat()} to {end.isoformat()}: generate charges first."
         )
-    payments = list(account.entries(patient, start, end))
+    payments = list(account.payments_in(patient, start, end))
     charged = sum((charge.amount for charge in charges), Decimal("0.00"))
     paid = sum((entry.amount for entry in payments), Decimal("0.00"))
     content = pdf.superbill_pdf(
@@ -130,24 +130,19 @@ def receipt(
 ) -> bytes:
     """The paid services: payments (less reversals) received in the range, and the services."""
     check_range(start, end)
-    payments = list(account.entries(patient, start, end))
+    payments = list(account.payments_in(patient, start, end))
     if not any(entry.kind == EntryKind.PAYMENT for entry in payments):
         raise DocumentUnavailable(
             f"No payments from {start.isoformat()} to {end.isoformat()}: nothing to receipt."
         )
     charges = list(account.charges(patient, start, end))
-    paid = sum(
-        (entry.amount for entry in payments if entry.kind != EntryKind.ADJUSTMENT),
-        Decimal("0.00"),
-    )
+    paid = sum((entry.amount for entry in payments), Decimal("0.00"))
     content = pdf.receipt_pdf(
         party=_party(patient),
         start=start,
         end=end,
         lines=account.document_lines(patient, charges),
-        payments=_payment_lines(
-            [entry for entry in payments if entry.kind != EntryKind.ADJUSTMENT]
-        ),
+        payments=_payment_lines(payments),
         paid=paid,
         generated_at=timezone.now(),
     )

@@ -20,6 +20,7 @@ from openkap.billing.models import (
     Service,
 )
 from openkap.clinical import costs
+from openkap.clinical.charges import charge_rules
 from openkap.screening.models import Route, Setting
 
 
@@ -111,6 +112,16 @@ class PayerEditForm(forms.Form):
     )
     active = forms.BooleanField(required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The dose threshold and the codes come from the charge rules (knowledge data).
+        rules = charge_rules()["esketamine"]
+        unverified = "" if rules.get("verified") else " (unverified: " + rules["note"] + ")"
+        self.fields["esketamine_billing"].help_text += (
+            f" Bundled: {rules['bundled_up_to_threshold']} up to {rules['threshold_mg']} mg, "
+            f"{rules['bundled_above_threshold']} above.{unverified}"
+        )
 
 
 class CoverageForm(forms.Form):

@@ -96,9 +96,9 @@ class PayerKind(models.TextChoices):
 
 
 class EsketamineBilling(models.TextChoices):
-    BUNDLED = "bundled", "Bundled G codes (G2082 up to 56 mg / G2083 above)"
+    BUNDLED = "bundled", "Bundled G codes (G2082 / G2083 by dose)"
     SPLIT_S0013 = "split_s0013", "Drug S0013 per mg + visit and observation codes"
-    SPLIT_J0013 = "split_j0013", "Drug J0013 per mg (unverified) + visit and observation codes"
+    SPLIT_J0013 = "split_j0013", "Drug J0013 per mg + visit and observation codes"
 
 
 class Payer(models.Model):

@@ -34,7 +34,6 @@ CPT_NOTICE_LINES = (
     "Association);",
     "HCPCS Level II descriptors are published by CMS.",
 )
-CPT_NOTICE = " ".join(CPT_NOTICE_LINES)
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.http import Http404
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 
+from openkap.accounts.decorators import NotFoundForUser
 from openkap.accounts.models import Clinic, Membership, User
 from openkap.clinical import protocols
 from openkap.clinical import quality as core
@@ -70,7 +70,7 @@ def credential_get(*, clinic: Clinic, credential_id: int) -> StaffCredential:
     """A licence of the clinic (404 for another clinic's: its existence is not revealed)."""
     credential = credentials_of(clinic, include_retired=True).filter(pk=credential_id).first()
     if credential is None:
-        raise Http404
+        raise NotFoundForUser(object_type="staff_credential", object_id=str(credential_id))
     return credential
 
 
@@ -85,7 +85,7 @@ def drills_of(clinic: Clinic) -> QuerySet[EmergencyDrill]:
 def drill_get(*, clinic: Clinic, drill_id: int) -> EmergencyDrill:
     drill = drills_of(clinic).filter(pk=drill_id).first()
     if drill is None:
-        raise Http404
+        raise NotFoundForUser(object_type="emergency_drill", object_id=str(drill_id))
     return drill
 
 

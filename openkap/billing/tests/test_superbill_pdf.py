@@ -105,3 +105,29 @@ def test_a_file_name_carries_no_name_or_mrn(billed):
     name = documents.filename("superbill", day, day)
     assert patient.mrn not in name and patient.legal_family_name not in name
     assert name.endswith(".pdf")
+
+
+def test_insurance_adjustments_and_their_reversal_are_not_payments_on_the_documents(billed, biller):
+    from openkap.billing.charge_services import payment_reverse
+
+    patient, day = billed
+    adjustment = payment_record(
+        actor=biller,
+        patient=patient,
+        amount=Decimal("75.00"),
+        method="insurance",
+        kind="adjustment",
+        received_on=day + timedelta(days=1),
+        reference="EOB-5",
+    )
+    payment_reverse(actor=biller, entry=adjustment, reason="Posted to the wrong patient")
+    period = {"start": day, "end": day + timedelta(days=2)}
+    receipt = pdf_text(documents.receipt(actor=biller, patient=patient, **period))
+    assert "Total paid" in receipt
+    assert "200.00" in receipt
+    assert "EOB-5" not in receipt
+    assert "-75.00" not in receipt
+    superbill = pdf_text(documents.superbill(actor=biller, patient=patient, **period))
+    assert "Payments in this period" in superbill
+    assert "EOB-5" not in superbill
+    assert "125.00" not in superbill  # 200 paid less the reversed 75 would be a wrong total

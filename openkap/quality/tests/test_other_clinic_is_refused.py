@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from openkap.accounts.models import Role
+from openkap.audit.models import Action, AuditEvent
 from openkap.quality.models import StaffCredential
 from openkap.quality.services import drill_record
 from openkap.quality.tests.conftest import in_days
@@ -27,6 +28,9 @@ def test_another_clinics_licence_is_not_found(outsider_admin, prescriber, add_li
     )
     assert response.status_code == 404
     assert StaffCredential.objects.get(pk=credential.pk).retired_at is None
+    assert AuditEvent.objects.filter(
+        action=Action.ACCESS_DENIED, user=outsider_admin, object_type="staff_credential"
+    ).exists()
     assert "SECRET-LIC-77" not in client.get("/quality/licences/").content.decode()
 
 
@@ -40,6 +44,10 @@ def test_another_clinics_drill_is_not_found(admin, clinic, prescriber, outsider_
         findings="x",
     )
     assert client_for(outsider_admin).get(f"/quality/drills/{drill.pk}/").status_code == 404
+    # A refused access, audited like any other.
+    assert AuditEvent.objects.filter(
+        action=Action.ACCESS_DENIED, user=outsider_admin, object_type="emergency_drill"
+    ).exists()
 
 
 def test_another_clinics_drill_does_not_count_for_yours(
