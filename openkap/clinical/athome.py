@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from openkap.clinical.protocols import Protocol
+from openkap.clinical.rulepack import load_rule_pack
 
 KNOWLEDGE = Path(__file__).with_name("knowledge")
 CHECKIN_FILE = KNOWLEDGE / "athome" / "checkin.toml"
-RULES_FILE = KNOWLEDGE / "rulepack" / "rules.toml"
 
 ITEM_IDS = (
     "monitor_named",
@@ -342,8 +342,7 @@ def _req(raw: Mapping[str, Any], key: str, where: str, kind: type) -> Any:
 
 @cache
 def _rulepack_rule_ids() -> frozenset[str]:
-    with RULES_FILE.open("rb") as handle:
-        return frozenset(str(rule["id"]) for rule in tomllib.load(handle).get("rule", []))
+    return frozenset(rule.id for rule in load_rule_pack().rules)
 
 
 def _read_item(raw: Mapping[str, Any], where: str) -> Item:

@@ -39,10 +39,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from openkap.clinical.protocols import load_route_dosing
 from openkap.clinical.rulepack import load_rule_pack
 
 PK_DIR = Path(__file__).resolve().parent / "knowledge" / "pk"
-ROUTES_FILE = Path(__file__).resolve().parent / "knowledge" / "dosing" / "routes.toml"
 NG_PER_ML_PER_MG_PER_L = 1000.0
 IV_ROUTE = "iv"
 
@@ -324,9 +324,7 @@ def _check_keys(table: Any, allowed: frozenset[str], where: str) -> None:
 
 
 def _route_ids() -> frozenset[str]:
-    with ROUTES_FILE.open("rb") as handle:
-        data = tomllib.load(handle)
-    return frozenset(k for k, v in data.items() if isinstance(v, dict))
+    return frozenset(load_route_dosing())
 
 
 def _read_parameter(name: str, table: Mapping[str, Any], where: str) -> _Parameter:

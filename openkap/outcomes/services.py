@@ -368,7 +368,7 @@ def reminders_send(*, now: datetime | None = None, hours_ahead: int = 24) -> int
     assignment reminded is never reminded again. Returns the number of e-mails sent."""
     now = now or timezone.now()
     window_end = now + timedelta(hours=hours_ahead)
-    window_start = now - timedelta(days=7)
+    window_start = now - OPEN_AFTER
     patient_ids = sorted(
         set(
             QuestionnaireAssignment.objects.filter(

@@ -9,11 +9,13 @@ import pytest
 
 from openkap.clinical.athome import (
     CHECKIN_FILE,
-    RULES_FILE,
     CheckinDataError,
     load_checkin,
     load_checkin_file,
 )
+
+# Read here on its own, not through the rule pack's loader, as an independent check.
+RULES_FILE = Path(CHECKIN_FILE).parents[1] / "rulepack" / "rules.toml"
 
 
 def test_every_item_has_a_source_and_clinic_policy_is_unverified():

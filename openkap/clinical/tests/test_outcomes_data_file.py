@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -34,18 +33,3 @@ def test_it_refuses_a_relapse_rule_of_zero_administrations(tmp_path: Path):
     bad.write_text(text)
     with pytest.raises(outcomes.ScheduleDataError, match="consecutive"):
         outcomes.load_schedule(bad)
-
-
-def test_the_outcomes_core_imports_no_django():
-    tree = ast.parse(Path(outcomes.__file__).read_text())
-    imported = {
-        alias.name.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    } | {
-        (node.module or "").split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom)
-    }
-    assert "django" not in imported
